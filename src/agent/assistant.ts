@@ -1,0 +1,142 @@
+import type { Agent } from './agent.ts';
+import type { ConversationTurn } from './understanding/types.ts';
+import { classifyConfirmation, understandEdit } from './understanding/confirmation.ts';
+import type { TaskService } from '../tasks/task-service.ts';
+import { InvalidTaskArgsError } from '../tasks/task-service.ts';
+import type { TaskHandlerRegistry } from '../tasks/task-handler.ts';
+import type { Elder } from '../tasks/elders/elder.entity.ts';
+import type { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
+import type { ButtonSpec } from '../messaging/message-log.entity.ts';
+import type { Task } from '../tasks/task.entity.ts';
+import type { ButtonActionRegistry } from '../tasks/button-actions.ts';
+import { instantToLocal } from '../lib/local-time.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+
+/** One message the assistant says back. */
+export interface Reply {
+  text: string;
+  buttons?: ButtonSpec[][];
+}
+
+/** A turn of the conversation as the assistant sees it. */
+export interface AssistantTurn {
+  elder: Elder;
+  account: ChannelAccount;
+  /** Where the conversation happens (replies and task results go there). */
+  chat: { channel: ChannelAccount['channel']; chatId: string; chatType: 'private' | 'group' };
+  history: ConversationTurn[];
+  input: { kind: 'text'; text: string } | { kind: 'button'; data: string };
+}
+
+/** Runs a read-only task at once (get_schedule); its answer goes out through the outbox. Injected to keep the agent off the workers. */
+export type InlineRunner = (task: Task) => Promise<void>;
+
+const yesNo = (taskId: string): ButtonSpec[][] => [[{ label: 'Yes', data: `yes:${taskId}` }, { label: 'No', data: `no:${taskId}` }]];
+
+const SORRY_UNCLEAR = "Sorry, I didn't quite understand. Could you say it another way?";
+
+/**
+ * The conversation logic around the agent: a side-effecting tool call becomes a task that waits for a yes
+ * (read back with Yes/No buttons); yes queues it, no cancels it, a change ("make it 8 instead") amends it
+ * and reads it back again. Emergencies are never held for a yes.
+ */
+export class Assistant {
+  private readonly agent: Agent;
+  private readonly tasks: TaskService;
+  private readonly handlers: TaskHandlerRegistry;
+  private readonly buttons: ButtonActionRegistry;
+  private readonly runInline: InlineRunner;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(deps: { agent: Agent; tasks: TaskService; handlers: TaskHandlerRegistry; buttons: ButtonActionRegistry; runInline: InlineRunner; clock: Clock; logger: Logger }) {
+    this.agent = deps.agent;
+    this.tasks = deps.tasks;
+    this.handlers = deps.handlers;
+    this.buttons = deps.buttons;
+    this.runInline = deps.runInline;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+  }
+
+  /** Answers one turn. */
+  async handle(turn: AssistantTurn): Promise<Reply[]> {
+    if (turn.input.kind === 'button') return this.handleButton(turn, turn.input.data);
+    const text = turn.input.text;
+    const pending = await this.tasks.pendingFor(turn.elder.id);
+    if (pending) {
+      const answer = classifyConfirmation(text);
+      if (answer === 'yes') return this.confirm(turn, pending.id);
+      if (answer === 'no') return this.cancel(turn, pending.id);
+      const edited = understandEdit(
+        { text, now: instantToLocal(this.clock.now(), turn.elder.timezone), timezone: turn.elder.timezone, history: turn.history },
+        { tool: pending.kind as never, args: pending.args },
+      );
+      if (edited) {
+        try {
+          const amended = await this.tasks.amend(pending.id, edited);
+          if (amended) return [this.readBack(amended, turn.elder)];
+        } catch (err) {
+          if (!(err instanceof InvalidTaskArgsError)) throw err;
+          return [{ text: SORRY_UNCLEAR }];
+        }
+      }
+    }
+    const decision = await this.agent.respond({ elder: turn.elder, text, history: turn.history, now: this.clock.now() });
+    if (decision.kind === 'reply') return [{ text: decision.text }];
+    const handler = this.handlers.get(decision.tool);
+    if (!handler) return [{ text: "Sorry, I can't do that yet." }];
+    const request = {
+      elder: turn.elder,
+      kind: decision.tool,
+      args: decision.args,
+      requestedByAccountId: turn.account.id,
+      replyChannel: turn.chat.channel,
+      replyChatId: turn.chat.chatId,
+    };
+    try {
+      if (handler.readOnly) {
+        await this.runInline(await this.tasks.submit(request, { inline: true }));
+        return [];
+      }
+      if (handler.skipConfirmation) {
+        await this.tasks.submit(request);
+        return [];
+      }
+      const task = await this.tasks.propose(request);
+      return [this.readBack(task, turn.elder)];
+    } catch (err) {
+      if (!(err instanceof InvalidTaskArgsError)) throw err;
+      this.logger.info({ elderId: turn.elder.id, tool: decision.tool, err: err.message }, 'tool arguments refused');
+      return [{ text: SORRY_UNCLEAR }];
+    }
+  }
+
+  private readBack(task: Task, elder: Elder): Reply {
+    const handler = this.handlers.get(task.kind)!;
+    return { text: handler.readBack(handler.schema.parse(task.args), elder), buttons: yesNo(task.id) };
+  }
+
+  private async handleButton(turn: AssistantTurn, data: string): Promise<Reply[]> {
+    const action = this.buttons.find(data);
+    if (action) return action.handle(data, { account: turn.account, elder: turn.elder, chat: turn.chat });
+    const match = /^(yes|no):([0-9a-f-]{36})$/.exec(data);
+    if (!match) return [{ text: 'Sorry, that button no longer works. What would you like to do?' }];
+    const [, answer, taskId] = match as unknown as [string, 'yes' | 'no', string];
+    const task = await this.tasks.get(taskId);
+    // A button from another elder's conversation (forged or forwarded) is treated as unknown.
+    if (!task || task.elderId !== turn.elder.id) return [{ text: 'Sorry, that button no longer works. What would you like to do?' }];
+    return answer === 'yes' ? this.confirm(turn, taskId) : this.cancel(turn, taskId);
+  }
+
+  private async confirm(_turn: AssistantTurn, taskId: string): Promise<Reply[]> {
+    if (await this.tasks.confirm(taskId)) return [];
+    return [{ text: 'That was already answered.' }];
+  }
+
+  private async cancel(_turn: AssistantTurn, taskId: string): Promise<Reply[]> {
+    if (await this.tasks.cancel(taskId)) return [{ text: "Okay, I won't do that." }];
+    return [{ text: 'That was already answered.' }];
+  }
+}

@@ -1,0 +1,74 @@
+import type { Message } from './message.ts';
+import { clarifyQuestion } from './replies.ts';
+import type { Understanding } from './types.ts';
+
+const RELATIVES =
+  "family|family circle|families|daughters?|sons?|kids|children|child|grandkids|grandchildren|grandsons?|granddaughters?|husband|wife|partner|sisters?|brothers?|nieces?|nephews?|everyone|everybody|all of them|carers?|caregivers?|folks|mum|mom|dad|loved ones|daughter-in-law|son-in-law|girls|boys|lot";
+/** "tell my daughter", "let the family know", "message my son Raj", "ask Sarah to". */
+const NOTIFY = new RegExp(
+  `\\b(?:tell|inform|let|message|text|send (?:a )?(?:message|text|note|word)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
+);
+const NAMED = /\b(?:tell|inform|message|text|ask|let|send)\s+([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
+const URGENT = /\b(?:urgent|urgently|asap|a\.s\.a\.p|as soon as possible|right away|right now|immediately|straight away|emergency|quickly|it's important|very important)\b/i;
+
+/** Where the recipient part of a family message ends, or -1 when the message is not for the family. */
+function recipientEnd(msg: Message): number {
+  const m = NOTIFY.exec(msg.lower);
+  if (m) {
+    const end = m.index + m[0].length;
+    const name = /^\s+[A-Z][a-z]+\b/.exec(msg.text.slice(end));
+    return name && !/^\s+(?:I|I'm|I've)\b/.test(name[0]) ? end + name[0].length : end;
+  }
+  const named = NAMED.exec(msg.text);
+  if (named && !/^(?:I|Me|You|Him|Her|Them|Us|It|The)$/.test(named[1] ?? '')) return named.index + named[0].length;
+  return -1;
+}
+
+/** True when the message asks to pass something on to the family. */
+export function isFamilyMessage(msg: Message): boolean {
+  if (/\btell me\b|\blet me know\b|\bremind me\b/.test(msg.lower) && recipientEnd(msg) < 0) return false;
+  return recipientEnd(msg) >= 0;
+}
+
+/** Builds a family notification; the message is what follows the recipient, urgent when the elder says so. */
+export function buildNotification(msg: Message): Understanding {
+  const end = recipientEnd(msg);
+  let message = end >= 0 ? msg.text.slice(end) : msg.text;
+  message = message
+    .replace(/^\s*(?:know\b)?/i, '')
+    .replace(URGENT, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s,:;-]*(?:(?:that|please|for me|to say|saying|about|know)\b[\s,:;-]*)*/i, '')
+    .replace(/[\s,]*(?:please|thanks|thank you|for me)?[\s.!]*$/i, '')
+    .trim();
+  const args: Record<string, unknown> = {};
+  if (message.length === 0) {
+    return { kind: 'clarify', tool: 'notify_family', args, missing: ['message'], question: clarifyQuestion('notify_family', ['message']) };
+  }
+  args.message = message;
+  if (URGENT.test(msg.text)) args.urgent = true;
+  return { kind: 'tool', tool: 'notify_family', args, confidence: 0.9 };
+}
+
+const ACTIVITY_VERBS =
+  'went|walked|visited|baked|cooked|made|planted|painted|finished|completed|played|watched|read|knitted|knit|sewed|sewn|swam|danced|sang|attended|did|met|saw|won|built|fixed|cleaned|tidied|gardened|picked|bought|joined|learned|learnt|tried|enjoyed|spent|wrote|drew|sold|hiked|cycled|fed|mowed|weeded|pruned|harvested|grew|decorated|celebrated|volunteered|helped|sorted|organised|organized|framed|stitched|crocheted|quilted|jogged|rode|travelled|traveled|toured|explored|caught|fished|climbed|solved|beat|scored|passed|got back|came back|came home|got home|been to|been out|had a (?:lovely|nice|great|wonderful|good|fun|long|quick)|had (?:lunch|dinner|tea|coffee|breakfast|brunch) (?:with|at|in)|took (?:a|the dog|my dog|the grandkids|a walk|a stroll|photos|pictures)|went out|repotted|potted|polished|washed|ironed|phoned|called|video called|facetimed|chatted|listened|started|signed up|held|hosted|looked after|babysat|raked|swept|assembled|tried out';
+const PROGRESSIVE =
+  'having|doing|making|baking|cooking|watching|playing|visiting|enjoying|sitting|walking|reading|knitting|gardening|painting|sewing|swimming|dancing|singing|relaxing|out|off to|on my way to|heading to|at|in the garden|with';
+const SHARE = new RegExp(
+  `^(?:(?:well|so|oh|guess what|just|today|this morning|this afternoon|this evening|yesterday|finally|look|hey|hi|hello|good news|great news|ooh|and)[,!.]?\\s+)*(?:(?:i|we|me and \\w+|my \\w+ and i)\\s+)?(?:(?:have|'ve|had|just|finally|also|all|actually)\\s+)*(?:(${ACTIVITY_VERBS})\\b|(?:i'm|i am|we're|we are|im)\\s+(?:just\\s+|now\\s+|currently\\s+)?(${PROGRESSIVE})\\b)`,
+  'i',
+);
+const NOT_SHARE = /\b(?:didn't|did not|couldn't|could not|can't|cannot|haven't|never|forgot|lost|broke|missed|worried|sad|lonely|upset|angry|sick|ill|unwell|pain|hurt)\b|\?\s*$/;
+
+/** True when the elder tells of something they did or are doing that the family would enjoy hearing. */
+export function isActivity(msg: Message): boolean {
+  return SHARE.test(msg.lower.trim()) && !NOT_SHARE.test(msg.lower);
+}
+
+/** Builds an activity to share: the message from its activity verb on, without the chatter before it. */
+export function buildActivity(msg: Message): Understanding {
+  const m = SHARE.exec(msg.text.trim());
+  const from = m ? (m.index ?? 0) + m[0].length - (m[1] ?? m[2] ?? '').length : 0;
+  const activity = msg.text.trim().slice(from).replace(/[\s!.]+$/, '').trim();
+  return { kind: 'tool', tool: 'share_activity', args: { activity: activity || msg.text.trim() }, confidence: 0.85 };
+}

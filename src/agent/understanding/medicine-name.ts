@@ -1,0 +1,119 @@
+import { COMMON_MEDICINE_WORDS, MEDICINE_NOUNS } from './vocabulary.ts';
+
+/** A medicine named in a message; `generic` when it only says "my pills" or "the evening tablet". */
+export interface MedicineMatch {
+  name: string;
+  generic: boolean;
+  exact: boolean;
+}
+
+/** Endings of drug names (international non-proprietary name stems) that rarely end ordinary words. */
+const DRUG_STEM =
+  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|morphine|pramine|triptyline|arin|irin|amol|sone|zepine|peridone|azine|afil|tinib|grel|gatran|glitazone|caine|azole|iptan|mab|vir|ide|ine|ol|in|one|am|ate|ium)$/i;
+/** The long, specific stems: enough on their own anywhere in a message. */
+const STRONG_STEM =
+  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|pramine|triptyline|zepine|peridone|tinib|grel|gatran|glitazone)$/i;
+/** Ordinary words with drug-like endings. */
+const NOT_MEDICINE = new Set([
+  'medicine', 'medicines', 'routine', 'fine', 'time', 'online', 'someone', 'everyone', 'anyone', 'done', 'gone',
+  'alone', 'phone', 'one', 'none', 'cream', 'team', 'exam', 'date', 'late', 'chocolate', 'plate', 'side', 'inside',
+  'outside', 'ride', 'guide', 'control', 'petrol', 'alcohol', 'cholesterol', 'school', 'pool', 'cool', 'tool',
+  'begin', 'again', 'within', 'cousin', 'protein', 'vitamin', 'coffee', 'wine', 'line', 'mine', 'nine', 'machine',
+  'magazine', 'engine', 'morning', 'evening', 'afternoon', 'dinner', 'breakfast', 'lunch', 'bedtime', 'night',
+  'tonight', 'today', 'tomorrow', 'them', 'it', 'this', 'that', 'these', 'those', 'am', 'pm', 'some', 'any', 'all',
+  'both', 'my', 'the', 'your', 'dose', 'doses', 'clinic', 'doctor', 'pharmacist', 'chemist', 'prescription',
+  'medication', 'medications', 'tablet', 'tablets', 'pill', 'pills', 'meds', 'drops', 'capsule',
+  'capsules', 'injection', 'inhaler', 'supplement', 'supplements', 'walk', 'bath', 'shower', 'nap', 'tea', 'dog',
+  'bus', 'train', 'taxi', 'photo', 'rest', 'break', 'look', 'chance', 'note', 'care', 'turn', 'seat', 'step',
+  'stroll', 'drive', 'trip', 'cake', 'pie', 'a', 'an', 'new', 'usual', 'daily', 'regular', 'other', 'last', 'first',
+  'next', 'evening', 'morning', 'second', 'half', 'double', 'extra', 'two', 'three', 'both', 'whole', 'blood',
+  'water', 'heart', 'pain', 'sleeping', 'sleep', 'thyroid', 'diabetes', 'sugar', 'pressure', 'statement', 'state',
+  'name', 'same', 'home', 'come', 'some', 'game', 'frame', 'ham', 'jam', 'program', 'dream', 'steam', 'spam',
+  'stadium', 'premium', 'medium', 'gym', 'cousin', 'robin', 'martin', 'kevin', 'austin', 'bulletin', 'napkin',
+  'pumpkin', 'cabin', 'basin', 'raisin', 'violin', 'cabin', 'skin', 'chin', 'thin', 'twin', 'win', 'spin', 'pin',
+  'tin', 'bin', 'bins', 'kin', 'min', 'join', 'coin', 'rain', 'train', 'brain', 'again', 'plain', 'chain', 'pain',
+  'main', 'gain', 'lane', 'wide', 'hide', 'pride', 'tide', 'decide', 'provide', 'beside', 'slide', 'bride',
+  'patrol', 'symbol', 'carol', 'stone', 'bone', 'tone', 'zone', 'ozone', 'throne', 'cologne', 'anyone', 'lol',
+  'brunch', 'supper', 'food', 'meal', 'with', 'before', 'after', 'every', 'each', 'twice', 'once', 'at', 'in',
+  'on', 'for', 'from', 'and', 'please', 'now', 'just', 'today', 'yet', 'already', 'too', 'later', 'tablet',
+]);
+const SLOT =
+  /\b(?:take|taking|takes|took|taken|had|have|having|skip|skipping|skipped|miss|missed|missing|forgot|forgotten|start|started|starting|on|prescribed|gave me|given|give me|set up|setup|add|added|about|for|new|of|need)\s+(?:(?:my|the|some|his|her|a|an|new|all|of|me|more|this|that|daily|usual|extra|one|two|both)\s+)*([a-z][a-z-]+)/gi;
+/** The object of "take" in a scheduling sentence ("take clopidogrel every day"): a medicine unless it is an everyday thing. */
+const TAKE_OBJECT =
+  /\b(?:take|taking|takes)\s+(?:(?:my|the|some|a|an|one|two|his|her)\s+)?([a-z][a-z-]{4,})\b(?=\s*(?:every|daily|each|at\b|in the|twice|once|\d|mg|with|before|after|tablets?|pills?|$|[,.!]))/i;
+const EVERYDAY_THINGS = new Set([
+  'bins', 'rubbish', 'trash', 'garbage', 'recycling', 'dog', 'dogs', 'cat', 'photo', 'photos', 'picture', 'pictures',
+  'walk', 'stroll', 'bath', 'shower', 'nap', 'break', 'rest', 'trip', 'seat', 'coat', 'umbrella', 'chicken', 'washing',
+  'laundry', 'clothes', 'car', 'keys', 'train', 'taxi', 'chance', 'look', 'note', 'notes', 'class', 'lesson', 'lessons',
+  'children', 'kids', 'grandkids', 'grandchildren', 'money', 'parcel', 'letter', 'letters', 'post', 'shopping', 'books',
+  'library', 'plants', 'flowers', 'cake', 'bread', 'meat', 'turkey', 'roast', 'lasagne', 'casserole', 'dinner', 'lunch',
+  'breakfast', 'blood', 'temperature', 'pressure', 'readings', 'reading', 'sugar', 'glucose', 'weight', 'stairs',
+  'lift', 'elevator', 'tablets', 'pills', 'medicine', 'medicines', 'medication', 'things', 'stuff', 'easy', 'time',
+]);
+const DOSE = /\b(\d+(?:\.\d+)?)\s?(mg|mcg|µg|micrograms?|milligrams?|g|ml|iu|units?)\b/i;
+const NOUN_PHRASE =
+  /\b((?:[a-z]+\s+){0,2})(pills?|tablets?|capsules?|drops|inhaler|puffer|injections?|patch(?:es)?|cream|spray|syrup|lozenges?|vitamins|supplements?|meds|medicines?|medication)\b/gi;
+const NOUN_MODIFIER_STOP = /^(?:my|the|a|an|some|new|take|took|taken|had|have|having|of|to|and|i|morning|evening|night|afternoon|daily|usual|all|your|his|her|these|those|this|that|skip|skipping|missed|forgot|about|from|for|with|me|remind|one|two|three|both|extra|another|more|just|done|finished|next|last)$/i;
+
+const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** True when a single word looks like the name of a drug rather than an ordinary word. */
+export function isDrugWord(word: string, strongOnly: boolean): boolean {
+  const lower = word.toLowerCase();
+  if (lower.length < 4 || NOT_MEDICINE.has(lower)) return false;
+  if (COMMON_MEDICINE_WORDS.has(lower)) return !strongOnly;
+  return (strongOnly ? STRONG_STEM : DRUG_STEM).test(lower) && lower.length >= 5;
+}
+
+/** Finds the dose as written ("500mg", "10 mg", "1000 IU"). */
+export function findDose(text: string): string | null {
+  const m = DOSE.exec(text);
+  return m ? m[0] : null;
+}
+
+/**
+ * Finds the medicine a message is about: a word with a drug-name ending, the word before a dose, a named
+ * vitamin, a capitalised name in a medicine sentence, or a noun phrase such as "eye drops" or "water tablet".
+ * Drug names come back capitalised; noun phrases as written.
+ */
+export function findMedicine(text: string): MedicineMatch | null {
+  const lower = text.toLowerCase();
+  const vitamin = /\bvitamin\s+([a-z](?:\s?\d{1,2})?)\b/i.exec(text);
+  if (vitamin) return { name: `Vitamin ${(vitamin[1] ?? '').toUpperCase()}`, generic: false, exact: true };
+  const words = text.match(/[A-Za-z][A-Za-z-]+/g) ?? [];
+  const strong = words.find((w) => isDrugWord(w, true));
+  if (strong) return { name: capitalise(strong), generic: false, exact: true };
+  const dose = DOSE.exec(text);
+  if (dose) {
+    const before = text.slice(0, dose.index).trim().split(/\s+/).pop() ?? '';
+    if (/^[A-Za-z][A-Za-z-]{2,}$/.test(before) && !NOT_MEDICINE.has(before.toLowerCase()) && !MEDICINE_NOUNS.test(before.toLowerCase())) {
+      return { name: capitalise(before), generic: false, exact: true };
+    }
+  }
+  for (const m of text.matchAll(SLOT)) {
+    const candidate = m[1] ?? '';
+    if (isDrugWord(candidate, false)) return { name: capitalise(candidate), generic: false, exact: true };
+  }
+  const object = TAKE_OBJECT.exec(text)?.[1];
+  if (object && !NOT_MEDICINE.has(object.toLowerCase()) && !EVERYDAY_THINGS.has(object.toLowerCase())) {
+    return { name: capitalise(object), generic: false, exact: false };
+  }
+  const medicineTalk = MEDICINE_NOUNS.test(lower) || DOSE.test(text);
+  const capital = medicineTalk ? words.slice(1).find((w) => /^[A-Z][a-z]{3,}$/.test(w) && isDrugWord(w, false)) : undefined;
+  if (capital) return { name: capital, generic: false, exact: false };
+  const single = words.find((w) => isDrugWord(w, false) && COMMON_MEDICINE_WORDS.has(w.toLowerCase()));
+  if (single) return { name: capitalise(single), generic: false, exact: true };
+  for (const phrase of COMMON_MEDICINE_WORDS) {
+    if (phrase.includes(' ') && lower.includes(phrase)) return { name: phrase, generic: false, exact: true };
+  }
+  for (const m of text.matchAll(NOUN_PHRASE)) {
+    const modifiers = (m[1] ?? '').trim().split(/\s+/).filter(Boolean);
+    while (modifiers.length > 0 && NOUN_MODIFIER_STOP.test(modifiers[0] ?? '')) modifiers.shift();
+    if (modifiers.some((w) => NOUN_MODIFIER_STOP.test(w))) modifiers.splice(0, modifiers.findLastIndex((w) => NOUN_MODIFIER_STOP.test(w)) + 1);
+    const noun = m[2] ?? '';
+    if (modifiers.length > 0) return { name: `${modifiers.join(' ')} ${noun}`.toLowerCase(), generic: false, exact: false };
+    return { name: noun.toLowerCase(), generic: true, exact: false };
+  }
+  return null;
+}

@@ -1,0 +1,126 @@
+import { buildCancellation, buildRestaurantBooking, buildSalonBooking } from './booking.ts';
+import { makeClock } from './clock.ts';
+import type { Clock } from './clock.ts';
+import { classifyConfirmation } from './confirmation.ts';
+import { buildActivity, buildNotification } from './family.ts';
+import type { Route } from './intents.ts';
+import { routeMessage } from './intents.ts';
+import { buildAddMedication, buildLogDose } from './medication.ts';
+import { findMedicine } from './medicine-name.ts';
+import type { Message } from './message.ts';
+import { readMessage } from './message.ts';
+import { buildReminder } from './reminder.ts';
+import { CHAT_REPLIES } from './replies.ts';
+import { findEmergency } from './safety.ts';
+import type { ConversationTurn, ToolName, Understanding, UnderstandingInput } from './types.ts';
+
+/** Builds the tool call (or its clarifying question) for a routed message. */
+function buildTool(tool: ToolName, msg: Message): Understanding {
+  switch (tool) {
+    case 'book_restaurant':
+      return buildRestaurantBooking(msg);
+    case 'book_salon':
+      return buildSalonBooking(msg);
+    case 'cancel_booking':
+      return buildCancellation(msg);
+    case 'add_medication':
+      return buildAddMedication(msg);
+    case 'log_dose':
+      return buildLogDose(msg);
+    case 'set_reminder':
+      return buildReminder(msg);
+    case 'notify_family':
+      return buildNotification(msg);
+    case 'share_activity':
+      return buildActivity(msg);
+    case 'get_schedule':
+      return { kind: 'tool', tool, args: msg.when.date ? { date: msg.when.date.date } : {}, confidence: 0.9 };
+    case 'emergency_alert':
+      return { kind: 'tool', tool, args: { description: msg.original.trim() }, confidence: 1 };
+  }
+}
+
+const fromRoute = (route: Route, msg: Message): Understanding =>
+  route.kind === 'tool' ? buildTool(route.tool, msg) : { kind: 'chat', intent: route.intent, reply: CHAT_REPLIES[route.intent] };
+
+/** Understands one message on its own, without the conversation. */
+function understandAlone(text: string, clock: Clock): Understanding {
+  const msg = readMessage(text, clock);
+  const emergency = findEmergency(msg.lower, text);
+  if (emergency) return { kind: 'tool', tool: 'emergency_alert', args: { description: emergency }, confidence: 1 };
+  return fromRoute(routeMessage(msg), msg);
+}
+
+/**
+ * Turns a short answer into words the parsers recognise in context: "4" after "how many people?" becomes
+ * "for 4 people", "7.30" after "what time?" becomes "at 7.30", "Luigi's" after "which restaurant?" becomes
+ * "at Luigi's".
+ */
+function explainAnswer(question: string, answer: string): string {
+  const q = question.toLowerCase();
+  const a = answer.trim();
+  const count = /^(?:just\s+|about\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\s+please)?[\s.!]*$/i.exec(a);
+  if (count && /\bhow many\b/.test(q) && !/\bwhat time|\bwhen\b|\btimes?\b/.test(q)) return `for ${count[1] ?? ''} people`;
+  if (/\b(?:what time|when|which time|what times|at what times?|what day and time)\b/.test(q) && /^\d{1,2}(?:[.:]\d{2})?\b/.test(a)) return `at ${a}`;
+  if (/\b(?:which|what) (?:place|restaurant|salon|venue|cafe|pub|barber|hairdresser)\b|\bwhere\b/.test(q) && !/^(?:at|in)\b/i.test(a)) return `at ${a}`;
+  return a;
+}
+
+/** The user messages that the assistant's latest questions were about, oldest first. */
+function pendingRequest(history: ConversationTurn[]): { users: string[]; question: string } | null {
+  const last = history[history.length - 1];
+  if (!last || last.role !== 'assistant' || !last.text.includes('?')) return null;
+  const users: string[] = [];
+  for (let i = history.length - 2; i >= 0 && users.length < 3; i--) {
+    const turn = history[i];
+    if (!turn) break;
+    if (turn.role === 'user') { users.unshift(turn.text); continue; }
+    if (!turn.text.includes('?')) break;
+  }
+  return users.length > 0 ? { users, question: last.text } : null;
+}
+
+const ASKS_ABOUT_DOSE = /\b(?:taken|take|had|have you had)\b.{0,40}\b(?:pills?|tablets?|medicines?|medication|dose|meds|drops|inhaler|injection|insulin|capsules?)\b|\btime for your\b|\bhave you taken\b/i;
+
+/** Reads "yes"/"done"/"not now" as a dose report when the assistant has just asked about a dose. */
+function answerToDoseQuestion(question: string, text: string, clock: Clock): Understanding | null {
+  if (!ASKS_ABOUT_DOSE.test(question)) return null;
+  const verdict = classifyConfirmation(text);
+  const notNow = /\b(?:not now|later|not yet|skip|skipping|not today|no)\b/i.test(text);
+  if (verdict === null && !notNow && !/^\s*(?:done|taken|all done|took (?:it|them))\b/i.test(text)) return null;
+  const medicine = findMedicine(question);
+  const msg = readMessage(text, clock);
+  const result = buildLogDose(msg, medicine && !medicine.generic ? medicine.name : undefined);
+  if (result.kind === 'tool') result.args.status = verdict === 'yes' || /^\s*(?:done|taken|all done|took)/i.test(text) ? 'taken' : 'skipped';
+  return result;
+}
+
+/**
+ * Understands the elder's new message: an emergency always wins; an answer to the assistant's question is
+ * read together with the request it answers; otherwise the message is routed to a tool, a clarifying
+ * question or a chat reply. Pure and deterministic: no network, no clock of its own.
+ */
+export function understand(input: UnderstandingInput): Understanding {
+  const clock = makeClock(input.now, input.timezone);
+  const alone = understandAlone(input.text, clock);
+  if (alone.kind === 'tool' && alone.tool === 'emergency_alert') return alone;
+  if (alone.kind === 'chat' && (alone.intent === 'injection' || alone.intent === 'medical_advice')) return alone;
+  const last = input.history[input.history.length - 1];
+  if (last?.role === 'assistant') {
+    const dose = answerToDoseQuestion(last.text, input.text, clock);
+    if (dose) return dose;
+  }
+  const pending = pendingRequest(input.history);
+  if (!pending) return alone;
+  if (classifyConfirmation(input.text) === 'no' && !/\d/.test(input.text)) {
+    return { kind: 'chat', intent: 'smalltalk', reply: "No problem, I won't do anything with that. Is there anything else I can help with?" };
+  }
+  const earlier = understandAlone(pending.users.join('. '), clock);
+  const earlierTool = earlier.kind === 'chat' ? null : earlier.tool;
+  const standsAlone = alone.kind === 'tool' && alone.tool !== earlierTool && alone.tool !== 'get_schedule';
+  if (standsAlone || earlierTool === null) return alone;
+  const combinedText = `${pending.users.join('. ')}. ${explainAnswer(pending.question, input.text)}`;
+  const result = buildTool(earlierTool, readMessage(combinedText, clock));
+  if (result.kind === 'tool') result.confidence = Math.min(result.confidence, 0.85);
+  return result;
+}

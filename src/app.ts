@@ -1,0 +1,210 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import type { Config } from './config.ts';
+import { openDatabase, type DatabaseTarget } from './db/orm.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { Metrics } from './http/metrics.ts';
+import { buildHttpServer, type ReadinessCheck } from './http/server.ts';
+import type { Channel } from './bots/channel-port.ts';
+import { MessageRouter } from './bots/message-router.ts';
+import { Assistant } from './agent/assistant.ts';
+import type { Agent } from './agent/agent.ts';
+import { ElderDirectory } from './tasks/elders/elder-directory.ts';
+import { TaskService, type TaskQueue } from './tasks/task-service.ts';
+import { Task } from './tasks/task.entity.ts';
+import { MessageLog } from './messaging/message-log.entity.ts';
+import type { DeliveryQueue } from './messaging/outbox.ts';
+import { createTaskHandlers } from './tasks/task-handlers.ts';
+import { ButtonActionRegistry, ChatCommandRegistry } from './tasks/button-actions.ts';
+import { dispatchDueReminders } from './tasks/reminders/reminder-dispatch.ts';
+import { TaskRunner } from './workers/task-runner.ts';
+import { MessageDelivery } from './workers/message-delivery.ts';
+import { InProcessExecutor } from './workers/in-process-executor.ts';
+import { BullDeliveryQueue, BullTaskQueue, queueSettings, startDeliveryWorker, startTaskWorker } from './workers/bullmq-queues.ts';
+import { requeueStrandedWork } from './workers/recovery.ts';
+import { Scheduler } from './workers/scheduler.ts';
+
+/** What a process does: everything (embedded), talk on channels (scale front), or run tasks and sweeps (scale worker). */
+export type ProcessRole = 'all' | 'front' | 'worker';
+
+/** How to build the app; tests pass a fake clock, their own channels and database target. */
+export interface AppOptions {
+  config: Config;
+  role?: ProcessRole;
+  clock?: Clock;
+  logger?: Logger;
+  channels?: Channel[];
+  agent?: Agent;
+  database?: DatabaseTarget;
+  /** Start the HTTP server (default true). */
+  http?: boolean;
+  /** Start the cron schedule (default true); tests call tick() instead. */
+  cron?: boolean;
+}
+
+/** The running application graph, built once from config in one place. */
+export interface App {
+  config: Config;
+  orm: MikroORM;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  tasks: TaskService;
+  runner: TaskRunner;
+  /** Absent in worker processes, which talk on no channel. */
+  router: MessageRouter | undefined;
+  scheduler: Scheduler;
+  /** Embedded mode only: the in-process queue (tests drain it). */
+  executor: InProcessExecutor | undefined;
+  http: FastifyInstance | undefined;
+  /** Runs the periodic sweeps once, now. */
+  tick(): Promise<void>;
+  /** Waits until the in-process executor has nothing runnable (embedded mode; no-op in scale mode). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The database target for a config: Postgres when DATABASE_URL is set, else the SQLite file. */
+export function databaseTarget(config: Config): DatabaseTarget {
+  if (!config.DATABASE_URL) return { kind: 'sqlite', path: config.SQLITE_PATH };
+  return { kind: 'postgresql', url: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}) };
+}
+
+/** Builds and starts the application for a process role. The one composition root. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const role = config.mode === 'embedded' ? 'all' : (options.role ?? 'all');
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = new Metrics(options.http !== false);
+  const channels = [...(options.channels ?? [])];
+  const orm = await openDatabase(options.database ?? databaseTarget(config));
+  // WhatsApp keeps one connection per session: only processes that talk on channels open it (and load Baileys).
+  const whatsapp =
+    role !== 'worker' && config.WHATSAPP_ENABLED === 'true'
+      ? (await import('./bots/whatsapp/create-whatsapp-channel.ts')).createWhatsAppChannel({ config, orm, logger })
+      : undefined;
+  if (whatsapp) channels.push(whatsapp);
+  const handlers = createTaskHandlers();
+  const buttons = new ButtonActionRegistry();
+  const commands = new ChatCommandRegistry();
+  const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics });
+  const lateWindowMinutes = config.LATE_WINDOW_MINUTES;
+
+  let taskQueue: TaskQueue;
+  let deliveryQueue: DeliveryQueue;
+  let executor: InProcessExecutor | undefined;
+  let redis: Redis | undefined;
+  const workers: Worker[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
+  let runner: TaskRunner;
+
+  if (config.mode === 'embedded') {
+    let exec: InProcessExecutor | undefined;
+    const lazyQueue = { enqueueDeliveries: async () => exec?.enqueueDeliveries() };
+    runner = new TaskRunner({ orm, handlers, delivery: lazyQueue, clock, logger, leaseMs: config.TASK_LEASE_MS, backoffMs: config.TASK_BACKOFF_MS, metrics });
+    exec = new InProcessExecutor({ orm, runner, delivery, clock, logger });
+    executor = exec;
+    taskQueue = exec;
+    deliveryQueue = exec;
+  } else {
+    const connection = queueSettings(config.REDIS_URL!, config.REDIS_PREFIX);
+    redis = new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 1, lazyConnect: true });
+    const bullTasks = new BullTaskQueue(connection);
+    const bullDelivery = new BullDeliveryQueue(connection);
+    taskQueue = bullTasks;
+    deliveryQueue = bullDelivery;
+    runner = new TaskRunner({ orm, handlers, delivery: bullDelivery, clock, logger, leaseMs: config.TASK_LEASE_MS, backoffMs: config.TASK_BACKOFF_MS, metrics });
+    if (role !== 'front') workers.push(startTaskWorker(connection, runner, config.WORKER_CONCURRENCY, logger));
+    for (const channel of channels) workers.push(startDeliveryWorker(connection, channel, delivery, logger));
+    closers.push(() => bullTasks.close(), () => bullDelivery.close());
+  }
+
+  const tasks = new TaskService({ orm, handlers, queue: taskQueue, clock, maxAttempts: config.TASK_MAX_ATTEMPTS });
+  const directory = new ElderDirectory(orm, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
+  let router: MessageRouter | undefined;
+  if (role !== 'worker') {
+    // Loaded only where messages are understood: worker processes never load the models.
+    const agent = options.agent ?? (await (await import('./agent/build-agent.ts')).buildAgent(config, logger));
+    const runInline = async (task: Task): Promise<void> => {
+      // A failed inline run stays queued for the workers; the elder is told by the task's own failure path.
+      await runner.run(task.id).catch((err: unknown) => logger.warn({ taskId: task.id, err: String(err) }, 'inline task deferred'));
+    };
+    const assistant = new Assistant({ agent, tasks, handlers, buttons, runInline, clock, logger });
+    router = new MessageRouter({ orm, directory, assistant, delivery: deliveryQueue, commands, logger, metrics });
+  }
+
+  const sweeps = [];
+  if (role !== 'front') {
+    sweeps.push({ name: 'due-reminders', run: (now: Date) => dispatchDueReminders(orm, deliveryQueue, now, { lateWindowMinutes }) });
+  }
+  if (config.mode === 'scale') sweeps.push({ name: 'requeue-stranded', run: (now: Date) => requeueStrandedWork(orm, taskQueue, deliveryQueue, now) });
+  const scheduler = new Scheduler({ sweeps, now: () => clock.now(), logger });
+
+  const checks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await orm.em.getConnection().execute('select 1')) }];
+  if (redis) {
+    const r = redis;
+    checks.push({ name: 'redis', check: async () => void (await r.ping()) });
+  }
+  let http: FastifyInstance | undefined;
+  if (options.http !== false) {
+    http = buildHttpServer({
+      metrics,
+      checks,
+      beforeScrape: async () => {
+        const em = orm.em.fork();
+        for (const status of ['pending_confirmation', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const) {
+          metrics.tasksByStatus.set({ status }, await em.count(Task, { status }));
+        }
+        metrics.queueDepth.set({ queue: 'outbound' }, await em.count(MessageLog, { direction: 'out', status: 'queued' }));
+        if (taskQueue instanceof BullTaskQueue) metrics.queueDepth.set({ queue: 'tasks' }, await taskQueue.queue.count());
+      },
+    });
+    await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+  }
+
+  if (router) {
+    const r = router;
+    for (const channel of channels) await channel.start((inbound) => r.route(inbound));
+  }
+  executor?.start();
+  if (config.mode === 'scale' && role !== 'front') await requeueStrandedWork(orm, taskQueue, deliveryQueue, clock.now(), 0);
+  if (options.cron !== false) scheduler.start(config.SWEEP_CRON);
+  logger.info({ mode: config.mode, role, model: config.model, channels: channels.map((c) => c.name) }, 'assistant started');
+
+  let stopped = false;
+  return {
+    config,
+    orm,
+    clock,
+    logger,
+    metrics,
+    tasks,
+    runner,
+    router,
+    scheduler,
+    executor,
+    http,
+    tick: () => scheduler.tick(),
+    settle: async () => {
+      await executor?.drain();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await scheduler.stop();
+      for (const channel of channels) await channel.stop();
+      // Workers finish the job in hand (BullMQ waits for active jobs on close) before connections go.
+      await Promise.all(workers.map((w) => w.close()));
+      await executor?.stop();
+      await http?.close();
+      for (const close of closers) await close();
+      redis?.disconnect();
+      await orm.close();
+      logger.info('assistant stopped');
+    },
+  };
+}

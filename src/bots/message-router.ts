@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Inbound } from './channel-port.ts';
+import type { Assistant, Reply } from '../agent/assistant.ts';
+import { recentConversation } from '../agent/conversation-history.ts';
+import type { ElderDirectory } from '../tasks/elders/elder-directory.ts';
+import { MessageLog } from '../messaging/message-log.entity.ts';
+import { OutboxBatch, type DeliveryQueue } from '../messaging/outbox.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { ActionReply, Actor, ChatCommandRegistry } from '../tasks/button-actions.ts';
+
+/**
+ * Conversations that are not an elder talking about themself: family members and caregivers asking about
+ * their elder ("did Mum take her pills today?"), group chats, and an elder still being onboarded.
+ * Returns null to let the assistant answer.
+ */
+export interface Conversations {
+  handle(actor: Actor, text: string): Promise<ActionReply[] | null>;
+}
+import type { Metrics } from '../http/metrics.ts';
+
+/** Messages longer than this are not read; the sender is asked to say it in fewer words. */
+export const MAX_INBOUND_CHARS = 2000;
+
+// Control characters other than tab and newline are removed before anything reads the text.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Takes every inbound update from every channel: handles a redelivered update once (its id is a unique
+ * key in the message log), logs it, finds or registers the sender, asks the assistant, and puts the
+ * replies in the outbox. Channels call `route`; nothing here knows a platform.
+ */
+export class MessageRouter {
+  private readonly orm: MikroORM;
+  private readonly directory: ElderDirectory;
+  private readonly assistant: Assistant;
+  private readonly delivery: DeliveryQueue;
+  private readonly commands: ChatCommandRegistry | undefined;
+  private readonly conversations: Conversations | undefined;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics | undefined;
+
+  constructor(deps: { orm: MikroORM; directory: ElderDirectory; assistant: Assistant; delivery: DeliveryQueue; commands?: ChatCommandRegistry; conversations?: Conversations; logger: Logger; metrics?: Metrics }) {
+    this.commands = deps.commands;
+    this.conversations = deps.conversations;
+    this.orm = deps.orm;
+    this.directory = deps.directory;
+    this.assistant = deps.assistant;
+    this.delivery = deps.delivery;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics;
+  }
+
+  /** Handles one inbound update; never throws (a failure is logged and the sender told simply). */
+  async route(inbound: Inbound): Promise<void> {
+    const { sender } = inbound;
+    const chat = { channel: sender.channel, chatId: sender.chatId, chatType: sender.chatType };
+    this.metrics?.messages.inc({ direction: 'in', channel: sender.channel });
+    try {
+      const rawText = inbound.kind === 'message' ? inbound.text : `[button] ${inbound.data}`;
+      const text = rawText.replace(CONTROL, '').trim();
+      const command = inbound.kind === 'message' ? this.commands?.match(text) : undefined;
+      // A first private message registers an elder, unless it is a command (a family member redeeming a code).
+      const known =
+        (await this.directory.find(sender.channel, sender.userId)) ??
+        (sender.chatType === 'private' && !command
+          ? await this.directory.registerElder({ channel: sender.channel, userId: sender.userId, chatId: sender.chatId, ...(sender.displayName ? { displayName: sender.displayName } : {}) })
+          : null);
+      const elderId = known?.elder?.id ?? null;
+      const history = elderId ? await recentConversation(this.orm, chat) : [];
+      if (!(await this.logInbound(inbound, text.slice(0, MAX_INBOUND_CHARS), elderId, known?.account.id ?? null))) {
+        this.logger.info({ channel: sender.channel, updateId: inbound.updateId }, 'duplicate update ignored');
+        return;
+      }
+      const actor = known ? { account: known.account, elder: known.elder, chat } : null;
+      const conversationReplies =
+        !command && actor && inbound.kind === 'message' && text.length <= MAX_INBOUND_CHARS ? await this.conversations?.handle(actor, text) : null;
+      let replies: Reply[];
+      if (command) {
+        replies = await command.command.handle(command.args, { channel: sender.channel, userId: sender.userId, chatId: sender.chatId, chatType: sender.chatType, ...(sender.displayName ? { displayName: sender.displayName } : {}) }, actor);
+      } else if (conversationReplies) {
+        replies = conversationReplies;
+      } else if (!known?.elder) {
+        replies = [{ text: 'Hello! I help older people with reminders, medicines and bookings. Ask them to add me to their family group with an invite code.' }];
+      } else if (inbound.kind === 'message' && text.length === 0 && !inbound.photo) {
+        replies = [{ text: 'I did not catch any words there. Could you type your message?' }];
+      } else if (inbound.kind === 'message' && text.length > MAX_INBOUND_CHARS) {
+        replies = [{ text: 'That is a very long message. Could you tell me in a few words what you would like?' }];
+      } else {
+        replies = await this.assistant.handle({
+          elder: known.elder,
+          account: known.account,
+          chat,
+          history,
+          input: inbound.kind === 'message' ? { kind: 'text', text } : { kind: 'button', data: inbound.data },
+        });
+      }
+      await this.reply(chat, elderId, replies);
+    } catch (err) {
+      this.logger.error({ err: err instanceof Error ? err.message : String(err), channel: sender.channel }, 'could not handle a message');
+      await this.reply(chat, null, [{ text: 'Sorry, something went wrong on my side. Please try again in a minute.' }]).catch(() => undefined);
+    }
+  }
+
+  private async logInbound(inbound: Inbound, text: string, elderId: string | null, accountId: string | null): Promise<boolean> {
+    const em = this.orm.em.fork();
+    em.create(MessageLog, {
+      id: randomUUID(),
+      direction: 'in',
+      channel: inbound.sender.channel,
+      chatId: inbound.sender.chatId,
+      elderId,
+      accountId,
+      text,
+      photo: inbound.kind === 'message' ? (inbound.photo ?? null) : null,
+      status: 'received',
+      idempotencyKey: `in:${inbound.sender.channel}:${inbound.sender.chatId}:${inbound.updateId}`,
+      attempts: 0,
+    });
+    try {
+      await em.flush();
+      return true;
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) return false;
+      throw err;
+    }
+  }
+
+  private async reply(chat: { channel: MessageLog['channel']; chatId: string; chatType?: string }, elderId: string | null, replies: Reply[]): Promise<void> {
+    if (replies.length === 0) return;
+    const em = this.orm.em.fork();
+    const outbox = new OutboxBatch();
+    for (const r of replies) outbox.stage(em, { channel: chat.channel, chatId: chat.chatId, elderId, text: r.text, ...(r.buttons ? { buttons: r.buttons } : {}) });
+    await em.flush();
+    await outbox.dispatch(this.delivery);
+  }
+}

@@ -1,0 +1,88 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfigOrExit, loadDotEnv } from '../config.ts';
+import { createLogger } from '../lib/logger.ts';
+import { localToInstant } from '../lib/local-time.ts';
+import { buildAgent } from '../agent/build-agent.ts';
+import type { Agent } from '../agent/agent.ts';
+import { evalCaseSchema, formatScore, scoreCorpus, type EvalCase, type Prediction } from '../agent/eval-score.ts';
+
+const USAGE = 'usage: npm run eval -- --cases FILE [--out PREDICTIONS] [--model offline|openai|hybrid] [--show-failures]';
+
+/** Reads a JSON-lines corpus, validating every line; a bad line stops the run with its line number. */
+export function readCorpus(path: string): EvalCase[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim())
+    .map(({ line, n }) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new Error(`${path}:${n}: not JSON`);
+      }
+      const parsed = evalCaseSchema.safeParse(json);
+      if (!parsed.success) throw new Error(`${path}:${n}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+      return parsed.data;
+    });
+}
+
+/** Asks the agent about one case, at the case's clock and after its history, and records what it did. */
+export async function predict(agent: Agent, c: EvalCase, elderName: string): Promise<Prediction> {
+  const decision = await agent.respond({
+    elder: { id: `eval-${c.id}`, name: elderName, timezone: c.tz },
+    text: c.text,
+    history: c.history,
+    now: localToInstant(c.now, c.tz),
+  });
+  return decision.kind === 'tool'
+    ? { id: c.id, tool: decision.tool, args: decision.args, reply: null }
+    : { id: c.id, tool: null, args: null, reply: decision.text };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      cases: { type: 'string' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      'show-failures': { type: 'boolean', default: false },
+    },
+  });
+  const model = z.enum(['offline', 'openai', 'hybrid']).optional().safeParse(values.model);
+  if (!values.cases || !model.success) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  loadDotEnv();
+  const config = loadConfigOrExit(model.data ? { ...process.env, MODEL: model.data } : process.env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const cases = readCorpus(values.cases);
+  const agent = await buildAgent(config, logger);
+
+  const predictions: Prediction[] = [];
+  for (const c of cases) {
+    try {
+      predictions.push(await predict(agent, c, config.CHAT_ELDER_NAME));
+    } catch (err) {
+      process.stderr.write(`${c.id}: ${(err as Error).name}: ${(err as Error).message}\n`);
+      predictions.push({ id: c.id, tool: null, args: null, reply: '' });
+    }
+  }
+
+  if (values.out) {
+    writeFileSync(values.out, predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    process.stdout.write(`wrote ${predictions.length} predictions to ${values.out}\n`);
+    return;
+  }
+  process.stdout.write(`${formatScore(scoreCorpus(cases, predictions), { showFailures: values['show-failures'] })}\n`);
+}
+
+if (import.meta.main) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * `npm run worker`: a scale-mode worker process: runs tasks from BullMQ and the periodic sweeps. Run as many
+ * as needed. SIGTERM stops taking jobs, finishes the one in hand, then exits.
+ */
+import { loadConfigOrExit } from '../config.ts';
+import { buildApp } from '../app.ts';
+import { createLogger } from '../lib/logger.ts';
+
+const config = loadConfigOrExit();
+if (config.mode !== 'scale') {
+  process.stderr.write('npm run worker needs DATABASE_URL and REDIS_URL; in the embedded mode `npm start` runs tasks itself.\n');
+  process.exit(1);
+}
+const logger = createLogger(config.LOG_LEVEL);
+const app = await buildApp({ config, logger, role: 'worker', http: config.WORKER_HTTP === 'true' });
+const shutdown = async (signal: string): Promise<void> => {
+  logger.info({ signal }, 'worker shutting down');
+  await app.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

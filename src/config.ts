@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import cron from 'node-cron';
+
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const url = (schemes: string[]) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol.replace(':', '')), {
+        message: `expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL`,
+      })
+      .optional(),
+  );
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess((v) => (v === '' || v === undefined ? def : v), z.coerce.number().int().min(min).max(max));
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA timezone such as Europe/London' },
+);
+
+/** Every setting the assistant reads from the environment (documented in .env.example). */
+export const configSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres', 'postgresql']),
+  DATABASE_SCHEMA: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lowercase Postgres schema name').optional()),
+  SQLITE_PATH: z.string().min(1).default('./data/assistant.db'),
+  REDIS_URL: url(['redis', 'rediss']),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, - or _').default('grandma'),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: int(3000, 0, 65535),
+  DEFAULT_TIMEZONE: timezone.default('Europe/London'),
+  DEFAULT_LOCALE: z.string().default('en-GB'),
+  MODEL: z.enum(['offline', 'openai', 'hybrid']).optional(),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url(['http', 'https']),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: int(15000, 100),
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_API_ROOT: url(['http', 'https']),
+  TELEGRAM_WEBHOOK_URL: url(['https', 'http']),
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  WHATSAPP_ENABLED: z.enum(['true', 'false']).default('false'),
+  WHATSAPP_SESSION: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, - or _').default('default'),
+  WHATSAPP_MIN_SEND_INTERVAL_MS: int(1500, 250),
+  WHATSAPP_MAX_SEND_JITTER_MS: int(1500, 0),
+  TASK_MAX_ATTEMPTS: int(5, 1, 100),
+  TASK_BACKOFF_MS: int(2000, 0),
+  TASK_LEASE_MS: int(60000, 1000),
+  WORKER_CONCURRENCY: int(10, 1, 1000),
+  SWEEP_CRON: z.string().refine((v) => cron.validate(v), { message: 'expected a cron expression such as "* * * * *"' }).default('* * * * *'),
+  WORKER_HTTP: z.enum(['true', 'false']).default('false'),
+  LATE_WINDOW_MINUTES: int(120, 0),
+  CHAT_USER: z.string().min(1).default('local'),
+  CHAT_ELDER_NAME: z.string().min(1).default('Grandma'),
+});
+
+/** The validated configuration, with the derived mode. */
+export type Config = z.infer<typeof configSchema> & {
+  /** 'embedded': SQLite and in-process tasks; 'scale': Postgres and BullMQ. */
+  mode: 'embedded' | 'scale';
+  /** Which model understands messages. */
+  model: 'offline' | 'openai' | 'hybrid';
+};
+
+/** A setting had a bad value; the message names it and what was expected, in one line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates an environment into a Config, or throws a ConfigError naming the first bad setting. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? 'config');
+    throw new ConfigError(`Invalid setting ${key}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  if (Boolean(c.DATABASE_URL) !== Boolean(c.REDIS_URL)) {
+    const missing = c.DATABASE_URL ? 'REDIS_URL' : 'DATABASE_URL';
+    throw new ConfigError(`Invalid setting ${missing}: scale mode needs both DATABASE_URL and REDIS_URL`);
+  }
+  const model = c.MODEL ?? (c.OPENAI_API_KEY || c.OPENAI_BASE_URL ? 'hybrid' : 'offline');
+  if (model !== 'offline' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
+    throw new ConfigError(`Invalid setting MODEL: '${model}' needs OPENAI_API_KEY or OPENAI_BASE_URL`);
+  }
+  return { ...c, mode: c.DATABASE_URL ? 'scale' : 'embedded', model };
+}
+
+/** Reads .env (when present) into process.env without overriding what is already set. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Loads and validates the process configuration; on a bad setting prints one line and exits. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    loadDotEnv();
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** The configuration with secrets masked, for a debug log line. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const masked: Record<string, unknown> = { ...config };
+  for (const key of ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']) {
+    if (masked[key]) masked[key] = '***';
+  }
+  for (const key of ['DATABASE_URL', 'REDIS_URL']) {
+    const v = masked[key];
+    if (typeof v === 'string') masked[key] = v.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  }
+  return masked;
+}

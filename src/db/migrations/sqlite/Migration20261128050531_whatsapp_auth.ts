@@ -1,0 +1,15 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261128050531_whatsapp_auth extends Migration {
+
+  override name = 'Migration20261128050531_whatsapp_auth';
+
+  override up(): void | Promise<void> {
+    this.addSql(`create table \`whatsapp_auth\` (\`session\` text not null, \`key\` text not null, \`value\` text not null, \`updated_at\` datetime not null, primary key (\`session\`, \`key\`));`);
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`drop table if exists \`whatsapp_auth\`;`);
+  }
+
+}

@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './entities.ts';
+
+/** Where the database lives: a SQLite file (embedded) or a Postgres URL (scale), optionally in its own schema. */
+export type DatabaseTarget =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgresql'; url: string; schema?: string };
+
+const migrationsDir = (kind: DatabaseTarget['kind']): string =>
+  fileURLToPath(new URL(`./migrations/${kind}`, import.meta.url));
+
+/** MikroORM options for a target; shared by the app, the migration tool and the tests. */
+export function ormOptions(target: DatabaseTarget): Partial<Options> {
+  const common = {
+    entities,
+    extensions: [Migrator],
+    debug: false,
+    allowGlobalContext: false,
+    migrations: {
+      path: migrationsDir(target.kind),
+      pathTs: migrationsDir(target.kind),
+      glob: '!(*.d).{js,ts}',
+      emit: 'ts' as const,
+      snapshot: false,
+      silent: true,
+    },
+  };
+  if (target.kind === 'sqlite') {
+    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    return { ...common, driver: LibSqlDriver, dbName: target.path };
+  }
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: target.url,
+    ...(target.schema ? { schema: target.schema } : {}),
+    pool: { min: 0, max: 20 },
+  };
+}
+
+/** Opens the database and applies every pending migration (migrations are committed and run at start). */
+export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(target));
+  if (target.kind === 'sqlite') {
+    const conn = orm.em.getConnection();
+    await conn.execute('pragma journal_mode = wal');
+    await conn.execute('pragma busy_timeout = 5000');
+  }
+  if (target.kind === 'postgresql' && target.schema) {
+    await orm.em.getConnection().execute(`create schema if not exists "${target.schema}"`);
+  }
+  await orm.migrator.up(target.kind === 'postgresql' && target.schema ? { schema: target.schema } : {});
+  return orm;
+}

@@ -1,0 +1,43 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { CHANNELS } from '../tasks/elders/channel-account.entity.ts';
+
+/** A button under a message: what the person sees, and the data sent back when pressed. */
+export interface ButtonSpec {
+  label: string;
+  data: string;
+}
+
+/** Inbound messages are received; outbound ones are queued, then sent or failed. */
+export const MESSAGE_STATUSES = ['received', 'queued', 'sent', 'failed'] as const;
+
+/**
+ * Every message in and out. Outbound rows are the outbox: written in the same transaction as the change
+ * that caused them, then delivered by id, so a crash between the two loses nothing.
+ */
+export const MessageLogSchema = defineEntity({
+  name: 'MessageLog',
+  tableName: 'message_log',
+  indexes: [{ properties: ['elderId', 'createdAt'] }, { properties: ['status', 'createdAt'] }],
+  properties: {
+    id: p.uuid().primary(),
+    direction: p.enum(['in', 'out'] as const),
+    channel: p.enum(CHANNELS),
+    chatId: p.string().length(128),
+    elderId: p.uuid().nullable(),
+    accountId: p.uuid().nullable(),
+    text: p.text(),
+    buttons: p.json<ButtonSpec[][]>().nullable(),
+    photo: p.text().nullable(),
+    status: p.enum(MESSAGE_STATUSES),
+    /** Outbound: deduplicates a message that one event must send once; inbound: the channel's update id. */
+    idempotencyKey: p.string().length(200).nullable().unique(),
+    attempts: p.integer().default(0),
+    error: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    sentAt: p.datetime().nullable(),
+  },
+});
+
+/** A message log row as loaded from the database. */
+export class MessageLog extends MessageLogSchema.class {}
+MessageLogSchema.setClass(MessageLog);

@@ -1,0 +1,27 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** The states of an emergency alert. */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+
+/** An emergency raised by or for an elder; repeated to the family until someone acknowledges it. */
+export const AlertSchema = defineEntity({
+  name: 'Alert',
+  tableName: 'alerts',
+  indexes: [{ properties: ['status', 'nextNotifyAt'] }],
+  properties: {
+    id: p.uuid().primary(),
+    elderId: p.uuid().index(),
+    taskId: p.uuid().nullable().unique(),
+    description: p.text(),
+    status: p.enum(ALERT_STATUSES).default('open'),
+    nextNotifyAt: p.datetime().nullable(),
+    notifyCount: p.integer().default(0),
+    acknowledgedByAccountId: p.uuid().nullable(),
+    acknowledgedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+/** An alert as loaded from the database. */
+export class Alert extends AlertSchema.class {}
+AlertSchema.setClass(Alert);

@@ -1,0 +1,20 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { CHANNELS } from '../elders/channel-account.entity.ts';
+
+/** An elder's family group chat, where missed doses, bookings, activities and alerts are shared. */
+export const FamilyCircleSchema = defineEntity({
+  name: 'FamilyCircle',
+  tableName: 'family_circles',
+  uniques: [{ properties: ['channel', 'groupChatId'] }],
+  properties: {
+    id: p.uuid().primary(),
+    elderId: p.uuid().unique(),
+    channel: p.enum(CHANNELS),
+    groupChatId: p.string().length(128),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+/** A family circle as loaded from the database. */
+export class FamilyCircle extends FamilyCircleSchema.class {}
+FamilyCircleSchema.setClass(FamilyCircle);

@@ -1,0 +1,53 @@
+import { describe, it, expect } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { parseConfig, ConfigError, describeConfig } from '../../src/config.ts';
+
+describe('configuration', () => {
+  it('runs embedded with the offline model when nothing is set', () => {
+    const config = parseConfig({});
+    expect(config.mode).toBe('embedded');
+    expect(config.model).toBe('offline');
+    expect(config.SQLITE_PATH).toBe('./data/assistant.db');
+  });
+
+  it('switches to scale mode when DATABASE_URL and REDIS_URL are both set', () => {
+    const config = parseConfig({ DATABASE_URL: 'postgresql://u@h/db', REDIS_URL: 'redis://h:6379' });
+    expect(config.mode).toBe('scale');
+  });
+
+  it('names the setting that is wrong and what it expects', () => {
+    expect(() => parseConfig({ REDIS_URL: 'http://nope' })).toThrow(new ConfigError('Invalid setting REDIS_URL: expected a redis:// or rediss:// URL'));
+    expect(() => parseConfig({ HTTP_PORT: 'eighty' })).toThrow(/^Invalid setting HTTP_PORT:/);
+    expect(() => parseConfig({ DEFAULT_TIMEZONE: 'Mars/Olympus' })).toThrow(/DEFAULT_TIMEZONE: expected an IANA timezone/);
+    expect(() => parseConfig({ SWEEP_CRON: 'every minute' })).toThrow(/SWEEP_CRON/);
+  });
+
+  it('refuses half of scale mode', () => {
+    expect(() => parseConfig({ DATABASE_URL: 'postgresql://u@h/db' })).toThrow(/Invalid setting REDIS_URL: scale mode needs both/);
+  });
+
+  it('uses the remote model only when one is configured', () => {
+    expect(parseConfig({ OPENAI_API_KEY: 'sk-x' }).model).toBe('hybrid');
+    expect(() => parseConfig({ MODEL: 'openai' })).toThrow(/Invalid setting MODEL/);
+  });
+
+  it('masks secrets when the configuration is described', () => {
+    const described = describeConfig(parseConfig({ OPENAI_API_KEY: 'sk-secret', DATABASE_URL: 'postgresql://u:pw@h/db', REDIS_URL: 'redis://h' }));
+    expect(JSON.stringify(described)).not.toContain('sk-secret');
+    expect(JSON.stringify(described)).not.toContain(':pw@');
+  });
+
+  it('stops the process with one line naming the bad setting', () => {
+    let stderr = '';
+    let status = 0;
+    try {
+      execFileSync(process.execPath, ['src/cli/worker.ts'], { env: { ...process.env, HTTP_PORT: '99999' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const e = err as { status: number; stderr: string };
+      status = e.status;
+      stderr = e.stderr;
+    }
+    expect(status).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual(['Invalid setting HTTP_PORT: Too big: expected number to be <=65535']);
+  });
+});
