@@ -2,7 +2,7 @@ import type { Message } from './message.ts';
 import { findPartySize } from './party-size.ts';
 import { clarifyQuestion } from './replies.ts';
 import type { Understanding } from './types.ts';
-import { findVenue, titleCase } from './venue.ts';
+import { findVenue, titleCase, venueText } from './venue.ts';
 import { SALON_SERVICES } from './vocabulary.ts';
 import { resolveMoment } from './when.ts';
 
@@ -24,6 +24,7 @@ export function findService(lower: string): string | null {
     if (re.test(lower)) {
       if (service === 'set' && !/\b(?:shampoo|wash) and set\b|\bhair set\b|\ba set\b/.test(lower)) continue;
       if (service === 'style' && !/\b(?:a|hair) style\b/.test(lower)) continue;
+      if (service === 'cut' && !/\b(?:a|my|hair|quick|short|the) cut\b/.test(lower)) continue;
       return service === 'hair cut' ? 'haircut' : service;
     }
   }
@@ -31,7 +32,7 @@ export function findService(lower: string): string | null {
 }
 
 const venueOf = (msg: Message): { venue: string; exact: boolean } | null => {
-  const match = findVenue(msg.text);
+  const match = findVenue(venueText(msg.text, msg.when.spans));
   if (!match) return null;
   return msg.shouting ? { venue: titleCase(match.venue.toLowerCase()), exact: false } : match;
 };

@@ -1,3 +1,4 @@
+/** Applies a change such as "make it 8 instead" to an action waiting for confirmation (see pending-edit.ts). */
 export { understandEdit } from './pending-edit.ts';
 
 const YES_PHRASES = [
@@ -6,15 +7,17 @@ const YES_PHRASES = [
   'confirm', 'confirmed', 'absolutely', 'of course', 'definitely', 'certainly', "that's right", 'book it', 'send it',
   'why not', 'brilliant', 'wonderful', 'good', 'no problem', 'no worries', 'yes do', 'affirmative', 'indeed',
   'please', 'thats right', 'go for it', 'that works', 'works for me', 'spot on', 'marvellous', 'super', 'grand',
-  'cheers', 'thank you', 'thanks', '👍', '✅', '👌',
+  'cheers', 'thank you', 'thanks', 'i guess so', 'i suppose so', 'guess so', 'okey dokey', 'okey', 'okie', 'yes yes',
+  '👍', '✅', '👌',
 ];
 const NO_PHRASES = [
   'no thanks', 'no thank you', 'no', 'nope', 'nah', 'naw', "don't", 'do not', 'dont', 'cancel', 'stop', 'never mind',
   'nevermind', 'not now', 'wrong', 'forget it', 'leave it', 'not', 'negative', 'abort', "that's wrong",
-  "don't bother", 'no way', 'not really', 'rather not', "i'd rather not", 'scrap that', 'changed my mind', '👎', '❌',
+  "don't bother", 'no way', 'not really', 'rather not', "i'd rather not", 'scrap that', 'changed my mind',
+  'absolutely not', 'definitely not', 'of course not', 'certainly not', 'better not', '👎', '❌',
 ];
 /** Answers that are neither: the elder is unsure or is asking something back. */
-const UNSURE = /\b(?:not sure|unsure|maybe|perhaps|don't know|dont know|do not know|no idea|hmm+|let me think|wait|hold on|what do you mean|why)\b/;
+const UNSURE = /\b(?:not sure|unsure|maybe|perhaps|don't know|dont know|do not know|no idea|hmm+|let me think|wait|hold on|what do you mean|why|later|not yet|in a bit|in a minute)\b/;
 /** Signs that the message changes the pending action instead of answering yes or no. */
 const EDIT_CONTENT =
   /\d|\b(?:make it|instead|change|actually|move it|rather have|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|people|of us|noon|midnight|o'clock|half past|quarter)\b/;

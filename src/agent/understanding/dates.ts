@@ -2,6 +2,7 @@ import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import type { Clock } from './clock.ts';
 import { dayOffset, toDate } from './clock.ts';
+import { findHoliday } from './holidays.ts';
 import { SMALL_NUMBER_WORDS, parseNumber } from './numbers.ts';
 
 /** A calendar date named in a message and where it is. */
@@ -104,6 +105,12 @@ export function findDate(lower: string, clock: Clock): DateScan {
   for (const m of lower.matchAll(VAGUE)) {
     vague = true;
     spans.push([m.index, m.index + m[0].length]);
+  }
+  const holiday = findHoliday(work, clock);
+  if (holiday) {
+    found.push({ date: holiday.date, index: holiday.index, end: holiday.end, rank: 4 });
+    spans.push([holiday.index, holiday.end]);
+    work = mask(work, holiday.index, holiday.end);
   }
   for (const rule of RULES) {
     rule.re.lastIndex = 0;

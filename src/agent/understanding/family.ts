@@ -8,7 +8,7 @@ const RELATIVES =
 const NOTIFY = new RegExp(
   `\\b(?:tell|inform|let|message|text|send (?:a )?(?:message|text|note|word)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
 );
-const NAMED = /\b(?:tell|inform|message|text|ask|let|send)\s+([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
+const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
 const URGENT = /\b(?:urgent|urgently|asap|a\.s\.a\.p|as soon as possible|right away|right now|immediately|straight away|emergency|quickly|it's important|very important)\b/i;
 
 /** Where the recipient part of a family message ends, or -1 when the message is not for the family. */
@@ -38,7 +38,7 @@ export function buildNotification(msg: Message): Understanding {
     .replace(/^\s*(?:know\b)?/i, '')
     .replace(URGENT, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/^[\s,:;-]*(?:(?:that|please|for me|to say|saying|about|know)\b[\s,:;-]*)*/i, '')
+    .replace(/^[\s,:;-]*(?:(?:that|please|for me|to say|saying|about|know|something|a message|some news|a few things|a thing)\b[\s,.:;-]*)*/i, '')
     .replace(/[\s,]*(?:please|thanks|thank you|for me)?[\s.!]*$/i, '')
     .trim();
   const args: Record<string, unknown> = {};
@@ -51,24 +51,27 @@ export function buildNotification(msg: Message): Understanding {
 }
 
 const ACTIVITY_VERBS =
-  'went|walked|visited|baked|cooked|made|planted|painted|finished|completed|played|watched|read|knitted|knit|sewed|sewn|swam|danced|sang|attended|did|met|saw|won|built|fixed|cleaned|tidied|gardened|picked|bought|joined|learned|learnt|tried|enjoyed|spent|wrote|drew|sold|hiked|cycled|fed|mowed|weeded|pruned|harvested|grew|decorated|celebrated|volunteered|helped|sorted|organised|organized|framed|stitched|crocheted|quilted|jogged|rode|travelled|traveled|toured|explored|caught|fished|climbed|solved|beat|scored|passed|got back|came back|came home|got home|been to|been out|had a (?:lovely|nice|great|wonderful|good|fun|long|quick)|had (?:lunch|dinner|tea|coffee|breakfast|brunch) (?:with|at|in)|took (?:a|the dog|my dog|the grandkids|a walk|a stroll|photos|pictures)|went out|repotted|potted|polished|washed|ironed|phoned|called|video called|facetimed|chatted|listened|started|signed up|held|hosted|looked after|babysat|raked|swept|assembled|tried out';
+  'went|walked|visited|baked|cooked|made|planted|painted|finished|completed|played|watched|read|knitted|knit|sewed|sewn|swam|danced|sang|attended|did|met|saw|won|built|fixed|cleaned|tidied|gardened|picked|bought|joined|learned|learnt|tried|enjoyed|spent|wrote|drew|sold|hiked|cycled|fed|mowed|weeded|pruned|harvested|grew|decorated|celebrated|volunteered|helped|sorted|organised|organized|framed|stitched|crocheted|quilted|jogged|rode|travelled|traveled|toured|explored|caught|fished|climbed|solved|beat|scored|passed|got back|came back|came home|got home|been to|been out|had a (?:lovely|nice|great|wonderful|good|fun|long|quick)|had (?:lunch|dinner|tea|coffee|breakfast|brunch) (?:with|at|in)|took (?:a|the dog|my dog|the grandkids|a walk|a stroll|photos|pictures)|went out|repotted|potted|polished|washed|ironed|phoned|called|video called|facetimed|chatted|listened|started|signed up|held|hosted|looked after|babysat|raked|swept|assembled|tried out|been [a-z]+ing|come back|come home|been on|gone to|went on|(?:got|had) my (?:hair|nails|eyebrows|beard) (?:done|cut|coloured|colored|permed|trimmed)|had a (?:\\w+ )?(?:day|time|afternoon|morning|evening|weekend|trip|visit|chat|catch-up|natter)';
 const PROGRESSIVE =
   'having|doing|making|baking|cooking|watching|playing|visiting|enjoying|sitting|walking|reading|knitting|gardening|painting|sewing|swimming|dancing|singing|relaxing|out|off to|on my way to|heading to|at|in the garden|with';
 const SHARE = new RegExp(
-  `^(?:(?:well|so|oh|guess what|just|today|this morning|this afternoon|this evening|yesterday|finally|look|hey|hi|hello|good news|great news|ooh|and)[,!.]?\\s+)*(?:(?:i|we|me and \\w+|my \\w+ and i)\\s+)?(?:(?:have|'ve|had|just|finally|also|all|actually)\\s+)*(?:(${ACTIVITY_VERBS})\\b|(?:i'm|i am|we're|we are|im)\\s+(?:just\\s+|now\\s+|currently\\s+)?(${PROGRESSIVE})\\b)`,
+  `^(?:(?:well|so|oh|guess what|just|today|good (?:morning|afternoon|evening)|morning|this morning|this afternoon|this evening|yesterday|finally|look|hey|hi|hello|good news|great news|ooh|and)[,!.]?\\s+)*(?:(?:i|we|i've|we've|me and \\w+|my \\w+ and i)\\s+)?(?:(?:have|'ve|had|just|finally|also|all|actually)\\s+)*(?:(${ACTIVITY_VERBS})\\b(?!')|(?:i'm|i am|we're|we are|im)\\s+(?:just\\s+|now\\s+|currently\\s+)?(${PROGRESSIVE})\\b)`,
   'i',
 );
-const NOT_SHARE = /\b(?:didn't|did not|couldn't|could not|can't|cannot|haven't|never|forgot|lost|broke|missed|worried|sad|lonely|upset|angry|sick|ill|unwell|pain|hurt)\b|\?\s*$/;
+const NOT_SHARE =
+  /\b(?:won't|will not|shan't|not going to|didn't|did not|couldn't|could not|can't|cannot|haven't|never|forgot|lost|broke|missed|worried|sad|lonely|upset|angry|sick|ill|unwell|pain|hurt|mistake|wrong|error|bed late|couldn't sleep|can you|could you|would you|will you|(?:book|reserve|cancel|remind) (?:me|us|a|an|the|my|it|for)|please (?:book|reserve|cancel|remind))\b|\?\s*$/;
+/** "… I made", "… we baked" anywhere in the message, for sentences that open with something else. */
+const SHARE_ANYWHERE = new RegExp(`\\b(?:i|we)(?:'ve| have)? (?:just |finally |also )?(?:${ACTIVITY_VERBS})\\b(?!')`, 'i');
 
 /** True when the elder tells of something they did or are doing that the family would enjoy hearing. */
 export function isActivity(msg: Message): boolean {
-  return SHARE.test(msg.lower.trim()) && !NOT_SHARE.test(msg.lower);
+  return (SHARE.test(msg.lower.trim()) || SHARE_ANYWHERE.test(msg.lower)) && !NOT_SHARE.test(msg.lower);
 }
 
 /** Builds an activity to share: the message from its activity verb on, without the chatter before it. */
 export function buildActivity(msg: Message): Understanding {
   const m = SHARE.exec(msg.text.trim());
-  const from = m ? (m.index ?? 0) + m[0].length - (m[1] ?? m[2] ?? '').length : 0;
+  const from = m ? m.index + m[0].length - (m[1] ?? m[2] ?? '').length : 0;
   const activity = msg.text.trim().slice(from).replace(/[\s!.]+$/, '').trim();
   return { kind: 'tool', tool: 'share_activity', args: { activity: activity || msg.text.trim() }, confidence: 0.85 };
 }

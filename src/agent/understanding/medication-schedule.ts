@@ -19,7 +19,7 @@ export interface Course {
  */
 export function findDays(lower: string): string[] | null {
   if (/\b(?:every day|each day|daily|every morning|every evening|every night|7 days a week)\b/.test(lower) && !/\bevery (?:mon|tues|wednes|thurs|fri|satur|sun)day/.test(lower)) return null;
-  if (/\b(?:on )?weekdays\b|\bmonday to friday\b|\bworking days\b/.test(lower)) return ['mon', 'tue', 'wed', 'thu', 'fri'];
+  if (/\b(?:on |every |each )?weekdays?\b|\bmonday to friday\b|\bworking days\b/.test(lower)) return ['mon', 'tue', 'wed', 'thu', 'fri'];
   if (/\b(?:at |on )?(?:the )?weekends?\b/.test(lower) && /\b(?:every|on|at) (?:the )?weekends?\b/.test(lower)) return ['sat', 'sun'];
   const days = new Set<string>();
   const list = /\b(?:every|each|on)\s+((?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?(?:\s*(?:,|and|&|or)\s*(?:on\s+)?|\s+))+)/g;
@@ -65,7 +65,7 @@ export function findCourse(lower: string, clock: Clock): Course {
 }
 
 const NOTES =
-  /\b((?:(?:half an hour|an hour|\d+ minutes|a few minutes|30 minutes|15 minutes)\s+)?(?:before|after|with|without)\s+(?:food|a meal|meals|breakfast|lunch|dinner|supper|tea|bed|bedtime|eating|water|a glass of water|milk|a drink|a snack)|on an empty stomach|with plenty of water|do not crush|don't crush|under the tongue|wheelchair access|in the fridge|shake well)\b/g;
+  /\b((?:(?:half an hour|an hour|\d+ minutes|a few minutes|30 minutes|15 minutes)\s+)?(?:before|after|with|without)\s+(?:food|a meal|meals|breakfast|lunch|dinner|supper|tea|bed|bedtime|eating|water|a glass of water|milk|a drink|a snack)|(?:on an? )?empty stomach|with plenty of water|do not crush|don't crush|under the tongue|wheelchair access|in the fridge|shake well)\b/g;
 
 /** Finds instructions that go with a dose ("with food", "before breakfast", "on an empty stomach"). */
 export function findMedicineNotes(lower: string): string | null {

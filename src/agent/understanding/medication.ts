@@ -1,14 +1,16 @@
 import { findCourse, findDays, findMedicineNotes, dosesPerDay } from './medication-schedule.ts';
 import type { Message } from './message.ts';
 import type { MedicineMatch } from './medicine-name.ts';
-import { findDose, findMedicine } from './medicine-name.ts';
+import { findDose, findDoseObject, findMedicine } from './medicine-name.ts';
 import { clarifyQuestion } from './replies.ts';
 import type { Understanding } from './types.ts';
 import { isStatedHour, resolveDailyTimes } from './when.ts';
 
 /** Words that report a dose as skipped rather than taken. */
 const SKIPPED =
-  /\b(?:skip|skipping|skipped|won't (?:be )?take|will not take|not (?:going to |gonna )?take|not taking|didn't take|did not take|haven't taken|have not taken|not taken|missed|miss|forgot|forgotten|can't take|cannot take|couldn't take|refus(?:e|ed|ing)|leaving out|leave out|giving .{0,20} a miss|give .{0,20} a miss|no pills|not now|not today)\b/;
+  /\b(?:(?:don't|do not|didn't) (?:want|feel like|fancy) (?:to )?tak(?:e|ing)|skip|skipping|skipped|won't (?:be )?take|will not take|not (?:going to |gonna )?take|not taking|didn't take|did not take|haven't taken|have not taken|not taken|missed|miss|forgot|forgotten|can't take|cannot take|couldn't take|refus(?:e|ed|ing)|leaving out|leave out|giving .{0,20} a miss|give .{0,20} a miss|no pills|not now|not today|(?:not|won't|will not) (?:going to |gonna )?bother|decided (?:not to|against)|not (?:to )?(?:have|having)|won't (?:be )?having|going without|do without)\b/;
+/** "I took them all", "had it already": a dose report that names no medicine. */
+const TOOK_THEM = /\b(?:took|taken|swallowed|had them)\s*(?:them|it|those|these|both|the lot)?(?:\s+all)?(?:\s+(?:already|earlier|just now|this morning|this evening|tonight|today|an hour ago|with (?:my )?(?:breakfast|lunch|dinner|tea|food|water)))?\s*(?:[,.!]|$)/;
 
 /** A medicine name usable as a schedule: named, or a generic noun the elder calls theirs ("my pills"). */
 function scheduleMedicine(msg: Message): MedicineMatch | null {
@@ -50,16 +52,19 @@ export function buildAddMedication(msg: Message): Understanding {
 export function buildLogDose(msg: Message, fallbackMedicine?: string): Understanding {
   const status = SKIPPED.test(msg.lower) ? 'skipped' : 'taken';
   const found = findMedicine(msg.text);
+  const object = findDoseObject(msg.text);
   const args: Record<string, unknown> = { status };
   if (found && !found.generic) args.medicine = found.name;
+  else if (object) args.medicine = object;
   else if (fallbackMedicine) args.medicine = fallbackMedicine;
   return { kind: 'tool', tool: 'log_dose', args, confidence: 0.9 };
 }
 
 /** True when a message reports taking or skipping a dose ("I took my pills", "skipping the evening tablet"). */
 export function reportsDose(lower: string, text: string): boolean {
-  if (!findMedicine(text)) return false;
-  if (/\b(?:should i|can i|when|remind|every|daily)\b/.test(lower)) return false;
+  if (/\?\s*$|\b(?:should i|can i|when|remind|every|daily)\b/.test(lower)) return false;
+  if (TOOK_THEM.test(lower)) return true;
+  if (!findMedicine(text) && !findDoseObject(text) && !/\b(?:dose|doses|medication|meds)\b/.test(lower)) return false;
   if (SKIPPED.test(lower)) return true;
   if (/\b(?:have to|need to|must|going to take)\b/.test(lower)) return false;
   return /\b(?:took|taken|had|swallowed|used|done with|finished)\b/.test(lower);

@@ -36,12 +36,17 @@ const NOT_MEDICINE = new Set([
   'patrol', 'symbol', 'carol', 'stone', 'bone', 'tone', 'zone', 'ozone', 'throne', 'cologne', 'anyone', 'lol',
   'brunch', 'supper', 'food', 'meal', 'with', 'before', 'after', 'every', 'each', 'twice', 'once', 'at', 'in',
   'on', 'for', 'from', 'and', 'please', 'now', 'just', 'today', 'yet', 'already', 'too', 'later', 'tablet',
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november',
+  'december', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'caroline',
+  'christine', 'josephine', 'justine', 'jasmine', 'catherine', 'katherine', 'kathleen', 'maureen', 'doreen',
+  'eileen', 'irene', 'nadine', 'geraldine', 'madeline', 'evelyn', 'marilyn', 'carol', 'colin', 'gavin',
+  'benjamin', 'franklin', 'joan', 'jean', 'dean', 'sean', 'anne', 'simone', 'yvonne', 'leone', 'tyrone', 'malcolm',
 ]);
 const SLOT =
   /\b(?:take|taking|takes|took|taken|had|have|having|skip|skipping|skipped|miss|missed|missing|forgot|forgotten|start|started|starting|on|prescribed|gave me|given|give me|set up|setup|add|added|about|for|new|of|need)\s+(?:(?:my|the|some|his|her|a|an|new|all|of|me|more|this|that|daily|usual|extra|one|two|both)\s+)*([a-z][a-z-]+)/gi;
 /** The object of "take" in a scheduling sentence ("take clopidogrel every day"): a medicine unless it is an everyday thing. */
 const TAKE_OBJECT =
-  /\b(?:take|taking|takes)\s+(?:(?:my|the|some|a|an|one|two|his|her)\s+)?([a-z][a-z-]{4,})\b(?=\s*(?:every|daily|each|at\b|in the|twice|once|\d|mg|with|before|after|tablets?|pills?|$|[,.!]))/i;
+  /\b(?:take|taking|takes)\s+(?:(?:my|the|some|a|an|one|two|his|her)\s+)?([a-z][a-z-]{4,})\b(?=\s*(?:every|daily|each|at\b|in the|twice|once|\d|mg|with|before|after|tablets?|pills?|today|tonight|tomorrow|now|this|later|again|$|[,.!]))/i;
 const EVERYDAY_THINGS = new Set([
   'bins', 'rubbish', 'trash', 'garbage', 'recycling', 'dog', 'dogs', 'cat', 'photo', 'photos', 'picture', 'pictures',
   'walk', 'stroll', 'bath', 'shower', 'nap', 'break', 'rest', 'trip', 'seat', 'coat', 'umbrella', 'chicken', 'washing',
@@ -54,9 +59,22 @@ const EVERYDAY_THINGS = new Set([
 const DOSE = /\b(\d+(?:\.\d+)?)\s?(mg|mcg|µg|micrograms?|milligrams?|g|ml|iu|units?)\b/i;
 const NOUN_PHRASE =
   /\b((?:[a-z]+\s+){0,2})(pills?|tablets?|capsules?|drops|inhaler|puffer|injections?|patch(?:es)?|cream|spray|syrup|lozenges?|vitamins|supplements?|meds|medicines?|medication)\b/gi;
-const NOUN_MODIFIER_STOP = /^(?:my|the|a|an|some|new|take|took|taken|had|have|having|of|to|and|i|morning|evening|night|afternoon|daily|usual|all|your|his|her|these|those|this|that|skip|skipping|missed|forgot|about|from|for|with|me|remind|one|two|three|both|extra|another|more|just|done|finished|next|last)$/i;
+const NOUN_MODIFIER_STOP = /^(?:my|the|a|an|some|new|take|took|taken|had|have|having|of|to|and|i|morning|evening|night|afternoon|lunchtime|lunch|bedtime|breakfast|dinner|teatime|supper|night-time|nighttime|midday|today's|tonight's|daily|usual|all|your|his|her|these|those|this|that|skip|skipping|missed|forgot|about|from|for|with|me|remind|one|two|three|both|extra|another|more|just|done|finished|next|last)$/i;
 
 const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** The thing swallowed, skipped or given a miss in a dose report ("swallowed the zentrimol", "skip Novadex"). */
+const DOSE_OBJECT =
+  /\b(?:(swallowed|popped)|skip|skipping|skipped|bother with|not (?:to )?have|not having|miss(?:ing)?|leave out|leaving out|give|giving)\s+(?:my\s+|the\s+|this\s+|today's\s+)?([A-Za-z][a-z-]{3,})\b(?!')/;
+
+/** Finds the medicine named as the object of a dose report; brand names count when capitalised. */
+export function findDoseObject(text: string): string | null {
+  const m = DOSE_OBJECT.exec(text);
+  const word = m?.[2] ?? '';
+  if (!m || NOT_MEDICINE.has(word.toLowerCase()) || EVERYDAY_THINGS.has(word.toLowerCase()) || MEDICINE_NOUNS.test(word.toLowerCase())) return null;
+  if (!m[1] && !/^[A-Z]/.test(word) && !isDrugWord(word, false)) return null;
+  return capitalise(word);
+}
 
 /** True when a single word looks like the name of a drug rather than an ordinary word. */
 export function isDrugWord(word: string, strongOnly: boolean): boolean {
@@ -66,15 +84,24 @@ export function isDrugWord(word: string, strongOnly: boolean): boolean {
   return (strongOnly ? STRONG_STEM : DRUG_STEM).test(lower) && lower.length >= 5;
 }
 
-/** Finds the dose as written ("500mg", "10 mg", "1000 IU"). */
+const COUNT_DOSE =
+  /\b(\d+|one|two|three|four|half a|half|a)\s+(tablets?|pills?|capsules?|puffs?|drops?|sprays?|sachets?|spoonfuls?|teaspoons?|tsp|patch(?:es)?|injections?)\b/i;
+
+/** Finds the dose as written: a strength ("500mg", "10 mg", "1000 IU") or else a count ("2 puffs", "one tablet"). */
 export function findDose(text: string): string | null {
-  const m = DOSE.exec(text);
-  return m ? m[0] : null;
+  return DOSE.exec(text)?.[0] ?? COUNT_DOSE.exec(text)?.[0] ?? null;
 }
+
+/** Nouns that take a number without being a medicine ("table 4", "room 12"). */
+const NUMBERED_THINGS =
+  /^(?:table|tables|room|bus|number|flat|platform|gate|page|chapter|level|floor|section|aisle|seat|row|ward|bed|channel|route|junction|exit|terminal|apartment|unit|suite|house|party|group|for|at|to|by|in|on|of|and|or|the|take|add|had|took|have|give|about|around|every|only|just|after|before|till|until|from|with|me|us|aged|age|top|under|over|about|nearly|almost|than)$/i;
+/** A brand written with its strength but no unit: "Brandex 40", "Calcimax 500 tablet", "Dolorin Forte 2 tablets". */
+const NAME_WITH_STRENGTH =
+  /\b([A-Z][a-zA-Z-]{2,}(?:\s+[A-Z][a-z]+)?)\s+(\d{1,4}(?:\.\d+)?)\b(?!\s*(?:am|pm|o'clock|[:.]\d|people|persons|of us|guests|minutes?|mins|hours?|days?|weeks?|months?|years?|times|st\b|nd\b|rd\b|th\b|%|miles?|km|steps|pounds|dollars|euros|kg|lbs?|goals|points))/;
 
 /**
  * Finds the medicine a message is about: a word with a drug-name ending, the word before a dose, a named
- * vitamin, a capitalised name in a medicine sentence, or a noun phrase such as "eye drops" or "water tablet".
+ * vitamin, a capitalised name in a medicine sentence, or a noun phrase such as "ear drops" or "heart pills".
  * Drug names come back capitalised; noun phrases as written.
  */
 export function findMedicine(text: string): MedicineMatch | null {
@@ -91,6 +118,11 @@ export function findMedicine(text: string): MedicineMatch | null {
       return { name: capitalise(before), generic: false, exact: true };
     }
   }
+  const branded = NAME_WITH_STRENGTH.exec(text);
+  const brandWords = (branded?.[1] ?? '').split(/\s+/).filter(Boolean);
+  if (brandWords.length > 1 && NUMBERED_THINGS.test(brandWords[0] ?? '')) brandWords.shift();
+  const ordinary = (w: string): boolean => NUMBERED_THINGS.test(w) || NOT_MEDICINE.has(w.toLowerCase()) || EVERYDAY_THINGS.has(w.toLowerCase());
+  if (brandWords.length > 0 && !brandWords.some(ordinary)) return { name: brandWords.join(' '), generic: false, exact: false };
   for (const m of text.matchAll(SLOT)) {
     const candidate = m[1] ?? '';
     if (isDrugWord(candidate, false)) return { name: capitalise(candidate), generic: false, exact: true };
@@ -99,6 +131,8 @@ export function findMedicine(text: string): MedicineMatch | null {
   if (object && !NOT_MEDICINE.has(object.toLowerCase()) && !EVERYDAY_THINGS.has(object.toLowerCase())) {
     return { name: capitalise(object), generic: false, exact: false };
   }
+  const added = /\b(?:[Pp]ut|[Aa]dd|[Ss]et up|[Ss]tart|[Ss]tarted|[Ss]tarting|[Pp]ut me on|on)\s+(?:my\s+|the\s+)?([A-Z][a-z]{3,})\b(?!')/.exec(text)?.[1];
+  if (added && !NOT_MEDICINE.has(added.toLowerCase()) && !EVERYDAY_THINGS.has(added.toLowerCase())) return { name: added, generic: false, exact: false };
   const medicineTalk = MEDICINE_NOUNS.test(lower) || DOSE.test(text);
   const capital = medicineTalk ? words.slice(1).find((w) => /^[A-Z][a-z]{3,}$/.test(w) && isDrugWord(w, false)) : undefined;
   if (capital) return { name: capital, generic: false, exact: false };

@@ -47,8 +47,11 @@ export function normaliseText(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   out = out.replace(/\bo\s+'?\s*clock\b/gi, "o'clock").replace(/\bo'\s+clock\b/gi, "o'clock");
+  out = out.replace(/\b(\d{1,2}) ([0-5]\d)\s?([ap])\.?\s?m\b\.?/gi, (_m, h: string, mm: string, p: string) => `${h}:${mm}${p.toLowerCase()}m`);
+  out = out.replace(/\b(table|booking|reservation|book(?: it| us| me)?|reserve(?: it)?) 4 (?=(?:\d{1,2}|two|three|five|six|seven|eight|nine|ten)\b)/gi, '$1 for ');
   out = out.replace(/\b([ap])\.\s?m\b\.?/gi, (_m, p: string) => `${p.toLowerCase()}m`);
   out = out.replace(/\b(\d{1,2})\s?([ap])\.?m\.?(?![a-z])/gi, (_m, h: string, p: string) => `${h}${p.toLowerCase()}m`);
+  out = out.replace(/\b(\d{1,2}(?:[:.]\d{2})?(?:am|pm)?)[- ]?ish\b/gi, '$1');
   out = out.replace(/[A-Za-z0-9_']+/g, (word) => {
     const fix = WORD_FIXES[word.toLowerCase()];
     return fix === undefined ? word : keepCase(word, fix);

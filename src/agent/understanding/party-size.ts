@@ -38,11 +38,40 @@ interface Item {
   length: number;
 }
 
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'dr', 'doctor', 'sir', 'dame', 'auntie', 'aunty', 'uncle', 'father', 'sister', 'brother', 'nana', 'nanna', 'grandma', 'grandpa']);
+
+/** True when the cased word at `i` is a person's name: capitalised, mid-sentence, not a day or small word. */
+function isName(cased: string[], i: number): boolean {
+  const word = (cased[i] ?? '').replace(/[,.!?;:]+$/, '');
+  if (i === 0 || /[.!?]$/.test(cased[i - 1] ?? '')) return false;
+  return /^[A-Z][a-z]+$/.test(word) && !NOT_A_NAME.has(word);
+}
+
+/** How many names follow at `j` ("Stan and Dot", "Kevin"), joined by commas or "and". */
+function namesAt(words: string[], cased: string[], j: number, anyCase: boolean): { count: number; length: number } {
+  const looksLikeName = (k: number): boolean =>
+    isName(cased, k) || (anyCase && /^[a-z]{2,}$/.test(words[k] ?? '') && !NAME_STOP.has(words[k] ?? '') && !SINGULAR.has(words[k] ?? '') && !PLURAL.has(words[k] ?? ''));
+  let count = 0;
+  let k = j;
+  while (looksLikeName(k)) {
+    count++;
+    k++;
+    if (words[k] === 'and' && looksLikeName(k + 1)) k++;
+  }
+  return { count, length: k - j };
+}
+const NAME_STOP = new Set([
+  'at', 'on', 'for', 'to', 'in', 'the', 'a', 'an', 'and', 'me', 'us', 'please', 'tomorrow', 'today', 'tonight', 'who',
+  'too', 'as', 'so', 'if', 'is', 'are', 'will', 'would', 'can', 'from', 'next', 'this', 'with', 'by', 'of', 'pm', 'am',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'that', 'there', 'then', 'also',
+]);
+
 /** Reads one person or group at `i` in a list like "me, her and the two boys"; null if the word is not one. */
 function readItem(words: string[], cased: string[], i: number): Item | null {
   const w = words[i] ?? '';
   if (w === 'me' || w === 'myself' || w === 'i') return { count: 1, self: true, length: 1 };
   if (w === 'him' || w === 'you') return { count: 1, self: false, length: 1 };
+  if (TITLES.has(w.replace(/\.$/, '')) && isName(cased, i + 1)) return { count: 1, self: false, length: 2 };
   let j = i;
   let determiner = false;
   if (DETERMINERS.has(w)) { determiner = true; j++; }
@@ -54,11 +83,18 @@ function readItem(words: string[], cased: string[], i: number): Item | null {
   }
   if (['little', 'young', 'old', 'best', 'dear', 'new', 'lovely', 'grown', 'elder', 'eldest', 'youngest', 'oldest'].includes(words[j] ?? '')) j++;
   const noun = words[j] ?? '';
-  if (SINGULAR.has(noun)) return { count: number ?? 1, self: false, length: j - i + 1 };
-  if (PLURAL.has(noun)) return { count: noun === 'twins' || noun === 'parents' ? 2 : (number ?? null), self: false, length: j - i + 1 };
+  if (SINGULAR.has(noun)) {
+    const named = isName(cased, j + 1) ? 1 : 0;
+    return { count: number ?? 1, self: false, length: j - i + 1 + named };
+  }
+  if (PLURAL.has(noun)) {
+    if (noun === 'twins' || noun === 'parents') return { count: 2, self: false, length: j - i + 1 };
+    if (number !== undefined) return { count: number, self: false, length: j - i + 1 };
+    const names = namesAt(words, cased, j + 1, true);
+    return names.count >= 2 ? { count: names.count, self: false, length: j - i + 1 + names.length } : { count: null, self: false, length: j - i + 1 };
+  }
   if (w === 'her') return { count: 1, self: false, length: 1 };
-  const name = cased[i] ?? '';
-  if (!determiner && /^[A-Z][a-z]+$/.test(name) && !NOT_A_NAME.has(name)) return { count: 1, self: false, length: 1 };
+  if (!determiner && isName(cased, i)) return { count: 1, self: false, length: 1 };
   return null;
 }
 

@@ -5,7 +5,7 @@ import { readMessage } from './message.ts';
 import { findPartySize } from './party-size.ts';
 import type { TimeMention } from './time-expressions.ts';
 import type { ToolName, UnderstandingInput } from './types.ts';
-import { findVenue } from './venue.ts';
+import { findVenue, venueText } from './venue.ts';
 import type { HourPolicy } from './when.ts';
 import { isStatedHour, resolveDailyTimes, toHour24 } from './when.ts';
 
@@ -32,7 +32,7 @@ function editedHour(t: TimeMention, policy: HourPolicy, pendingHour: number | nu
 /**
  * Applies a change to an action that waits for the elder's confirmation — "make it 8 instead", "actually 4
  * people", "Thursday instead", "at 7.30 please", "no, make it the 3rd" — and returns the full updated
- * arguments, or null when the message changes nothing. A bare hour keeps the pending time's half of the day.
+ * arguments, or null when the message names no detail of the action. A bare hour keeps the pending time's half of the day.
  */
 export function understandEdit(
   input: UnderstandingInput,
@@ -43,7 +43,7 @@ export function understandEdit(
   const args: Record<string, unknown> = { ...pending.args };
   let changed = false;
   const set = (key: string, value: unknown): void => {
-    if (JSON.stringify(args[key]) !== JSON.stringify(value)) changed = true;
+    changed = true;
     args[key] = value;
   };
 
@@ -72,7 +72,7 @@ export function understandEdit(
     if (party && party !== 'unknown') set('party_size', party.size);
   }
   if (pending.tool === 'book_restaurant' || pending.tool === 'book_salon' || pending.tool === 'cancel_booking') {
-    const venue = findVenue(msg.text.replace(/\bmake it\s+(?=[A-Z])/, 'make it at '));
+    const venue = findVenue(venueText(msg.text, msg.when.spans).replace(/\b(make it|change it to|switch to|move it to)\s+(?=(?:the\s+)?[A-Z])/i, '$1 at '));
     if (venue) set('venue', venue.venue);
   }
   if (pending.tool === 'book_salon') {

@@ -44,6 +44,9 @@ const join = (parts: string[]): string =>
  * e.g. "Of course. Which restaurant, for how many people and what day and time?".
  */
 export function clarifyQuestion(tool: ToolName | null, missing: string[]): string {
+  if (tool === null && missing.includes('venue')) {
+    return 'Of course. Which place would you like me to book, and for what day and time?';
+  }
   if (tool === null) {
     return 'Of course, I would be glad to help. Would you like me to book something, set a reminder, add a medicine or message your family?';
   }

@@ -32,6 +32,8 @@ export interface RelativeMention {
 }
 
 const H = `(\\d{1,2}|${SMALL_NUMBER_WORDS})`;
+/** An hour that may run straight into "am"/"pm" ("past 7pm"). */
+const HB = `${H}(?:(?=am\\b|pm\\b)|\\b)`;
 /** Words after a number that make it a count, a dose or a date rather than a time. */
 const NOT_A_TIME =
   "(?!\\s*(?:people|persons?|of us|guests?|adults?|kids|children|friends|mg|mcg|ml|g\\b|grams?|days?|weeks?|months?|years?|hours?|minutes?|seconds?|times|tablets?|pills?|capsules?|drops?|puffs?|units?|doses?|st\\b|nd\\b|rd\\b|th\\b|%|/|[.:]\\d|\\d|of\\b|point|more|another|stage|year|yrs|'s))";
@@ -67,7 +69,7 @@ const RULES: TimeRule[] = [
   { re: /\b(?:12 noon|twelve noon|noon|midday|mid-day|12 midday)\b/g, read: () => ({ hour: 12, minute: 0, fixed: true }) },
   { re: /\b(?:12 midnight|midnight)\b/g, read: () => ({ hour: 0, minute: 0, fixed: true }) },
   {
-    re: new RegExp(`\\b(half|quarter|a quarter|\\d{1,2}|five|ten|twenty|twenty[- ]five)(?: minutes?)? (past|after|to|til|till) ${H}\\b`, 'g'),
+    re: new RegExp(`\\b(half|quarter|a quarter|\\d{1,2}|five|ten|twenty|twenty[- ]five)(?: minutes?)? (past|after|to|til|till) ${HB}`, 'g'),
     read: (m) => {
       const hour = hourOf(m[3]);
       const amount = m[1] === 'half' ? 30 : m[1]?.endsWith('quarter') ? 15 : parseNumber(m[1] ?? '');
@@ -77,7 +79,7 @@ const RULES: TimeRule[] = [
     },
   },
   {
-    re: new RegExp(`\\bhalf ${H}\\b(?!\\s*(?:an?\\b|hour|past|of|dozen|the|mg|tablets?|pills?|days?))`, 'g'),
+    re: new RegExp(`\\bhalf ${HB}(?!\\s*(?:an?\\b|hour|past|of|dozen|the|mg|tablets?|pills?|days?))`, 'g'),
     read: (m) => {
       const hour = hourOf(m[1]);
       return hour !== undefined && hour <= 12 ? { hour, minute: 30 } : null;
@@ -91,6 +93,11 @@ const RULES: TimeRule[] = [
       if (hour > 23 || minute > 59) return null;
       return { hour, minute, fixed: hour > 12 || hour === 0 || (m[1] ?? '').startsWith('0') };
     },
+  },
+  {
+    re: /\b(?:at|@|from|by)\s+([01]\d|2[0-3])([0-5]\d)\b(?:\s*(?:hrs|hours|h)\b)?/gd,
+    startGroup: 1,
+    read: (m) => ({ hour: Number(m[1]), minute: Number(m[2]), fixed: true }),
   },
   {
     re: new RegExp(`\\b${H}[ -](thirty|fifteen|forty[- ]five|o'? ?five|ten|twenty|forty|fifty|15|30|45)\\b(?=\\s*(?:am|pm|o'clock|in the|at night|tonight|$|[,.!?]))`, 'g'),
@@ -109,7 +116,7 @@ const RULES: TimeRule[] = [
     },
   },
   {
-    re: new RegExp(`\\b${H}(?=\\s+(?:in the (?:morning|afternoon|evening)|at night|in the night|tonight)\\b)`, 'g'),
+    re: new RegExp(`(?<!\\b(?:for|of|table|party|than)\\s)\\b(?!one\\b)${H}(?=\\s+(?:in the (?:morning|afternoon|evening)|at night|in the night|tonight)\\b)`, 'g'),
     read: (m) => {
       const hour = hourOf(m[1]);
       return hour !== undefined && hour <= 12 ? { hour, minute: 0 } : null;
@@ -124,7 +131,7 @@ const RULES: TimeRule[] = [
     },
   },
   {
-    re: new RegExp(`\\b(?:today|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\\d{1,2}(?:st|nd|rd|th))\\s+${H}\\b${NOT_A_TIME}`, 'gd'),
+    re: new RegExp(`\\b(?:today|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\\d{1,2}(?:st|nd|rd|th))\\s+${H}\\b${NOT_A_TIME}(?!\\s+(?:of us|people|for|guests))`, 'gd'),
     startGroup: 1,
     read: (m) => {
       const hour = hourOf(m[1]);
@@ -203,7 +210,7 @@ export function findTimes(lower: string): TimeMention[] {
 }
 
 const RELATIVE = new RegExp(
-  `\\bin\\s+(?:(half an? hour|an hour and a half|a couple of hours|a few minutes|a quarter of an hour|a minute)|(\\d+(?:\\.\\d+)?|an?|${SMALL_NUMBER_WORDS}|fifteen|twenty|thirty|forty|forty[- ]five|fifty|ninety)(\\s+and a half)?\\s+(minutes?|hours?))\\b`,
+  `\\bin\\s+(?:(half an? hour|an hour and a half|an hour and a quarter|three quarters of an hour|a couple of hours|a few minutes|a quarter of an hour|quarter of an hour|a minute)|(\\d+(?:\\.\\d+)?|an?|${SMALL_NUMBER_WORDS}|fifteen|twenty|thirty|forty|forty[- ]five|fifty|ninety)(\\s+and a half)?\\s+(minutes?|hours?))\\b`,
 );
 
 /** Finds an offset from now ("in 2 hours", "in 30 minutes", "in half an hour"). */
@@ -213,8 +220,9 @@ export function findRelative(lower: string): RelativeMention | null {
   let minutes: number;
   if (m[1]) {
     const fixed: Record<string, number> = {
-      'half an hour': 30, 'half a hour': 30, 'an hour and a half': 90, 'a couple of hours': 120,
-      'a few minutes': 5, 'a quarter of an hour': 15, 'a minute': 1,
+      'half an hour': 30, 'half a hour': 30, 'an hour and a half': 90, 'an hour and a quarter': 75,
+      'three quarters of an hour': 45, 'a couple of hours': 120, 'a few minutes': 5, 'a quarter of an hour': 15,
+      'quarter of an hour': 15, 'a minute': 1,
     };
     minutes = fixed[m[1]] ?? 30;
   } else {

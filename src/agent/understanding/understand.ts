@@ -10,7 +10,7 @@ import { findMedicine } from './medicine-name.ts';
 import type { Message } from './message.ts';
 import { readMessage } from './message.ts';
 import { buildReminder } from './reminder.ts';
-import { CHAT_REPLIES } from './replies.ts';
+import { CHAT_REPLIES, clarifyQuestion } from './replies.ts';
 import { findEmergency } from './safety.ts';
 import type { ConversationTurn, ToolName, Understanding, UnderstandingInput } from './types.ts';
 
@@ -40,8 +40,14 @@ function buildTool(tool: ToolName, msg: Message): Understanding {
   }
 }
 
-const fromRoute = (route: Route, msg: Message): Understanding =>
-  route.kind === 'tool' ? buildTool(route.tool, msg) : { kind: 'chat', intent: route.intent, reply: CHAT_REPLIES[route.intent] };
+/** Turns a route into its result: the tool's call or question, a "what shall I book?" question, or a chat reply. */
+function fromRoute(route: Route, msg: Message): Understanding {
+  if (route.kind === 'tool') return buildTool(route.tool, msg);
+  if (route.kind === 'clarify') {
+    return { kind: 'clarify', tool: null, args: {}, missing: ['venue', 'start'], question: clarifyQuestion(null, ['venue', 'start']) };
+  }
+  return { kind: 'chat', intent: route.intent, reply: CHAT_REPLIES[route.intent] };
+}
 
 /** Understands one message on its own, without the conversation. */
 function understandAlone(text: string, clock: Clock): Understanding {
@@ -53,8 +59,8 @@ function understandAlone(text: string, clock: Clock): Understanding {
 
 /**
  * Turns a short answer into words the parsers recognise in context: "4" after "how many people?" becomes
- * "for 4 people", "7.30" after "what time?" becomes "at 7.30", "Luigi's" after "which restaurant?" becomes
- * "at Luigi's".
+ * "for 4 people", "7.30" after "what time?" becomes "at 7.30", "Rosa's" after "which restaurant?" becomes
+ * "at Rosa's".
  */
 function explainAnswer(question: string, answer: string): string {
   const q = question.toLowerCase();
@@ -89,8 +95,9 @@ function answerToDoseQuestion(question: string, text: string, clock: Clock): Und
   const notNow = /\b(?:not now|later|not yet|skip|skipping|not today|no)\b/i.test(text);
   if (verdict === null && !notNow && !/^\s*(?:done|taken|all done|took (?:it|them))\b/i.test(text)) return null;
   const medicine = findMedicine(question);
+  const named = medicine && !medicine.generic ? medicine.name : /\byour ([A-Z][a-zA-Z-]{2,})\b/.exec(question)?.[1];
   const msg = readMessage(text, clock);
-  const result = buildLogDose(msg, medicine && !medicine.generic ? medicine.name : undefined);
+  const result = buildLogDose(msg, named);
   if (result.kind === 'tool') result.args.status = verdict === 'yes' || /^\s*(?:done|taken|all done|took)/i.test(text) ? 'taken' : 'skipped';
   return result;
 }
@@ -116,8 +123,9 @@ export function understand(input: UnderstandingInput): Understanding {
     return { kind: 'chat', intent: 'smalltalk', reply: "No problem, I won't do anything with that. Is there anything else I can help with?" };
   }
   const earlier = understandAlone(pending.users.join('. '), clock);
-  const earlierTool = earlier.kind === 'chat' ? null : earlier.tool;
-  const standsAlone = alone.kind === 'tool' && alone.tool !== earlierTool && alone.tool !== 'get_schedule';
+  // Only an unfinished or uncertain request is completed by the answer; a clear one was already acted on.
+  const earlierTool = earlier.kind === 'clarify' ? earlier.tool : earlier.kind === 'tool' && earlier.confidence < 0.7 ? earlier.tool : null;
+  const standsAlone = alone.kind !== 'chat' && alone.tool !== null && alone.tool !== earlierTool;
   if (standsAlone || earlierTool === null) return alone;
   const combinedText = `${pending.users.join('. ')}. ${explainAnswer(pending.question, input.text)}`;
   const result = buildTool(earlierTool, readMessage(combinedText, clock));

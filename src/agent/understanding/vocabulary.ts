@@ -1,4 +1,4 @@
-/** Day and month names, and words about when, that end a name ("at the Red Lion tomorrow"). */
+/** Day and month names, and words about when, that end a name ("at the Black Bull tomorrow"). */
 export const WHEN_WORDS = new Set([
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mondays', 'tuesdays',
   'wednesdays', 'thursdays', 'fridays', 'saturdays', 'sundays', 'today', 'tomorrow', 'tonight', 'yesterday',
@@ -16,7 +16,7 @@ export const SALON_SERVICES = [
   'nail appointment', 'eyebrow threading', 'eyebrow wax', 'eyebrows', 'leg wax', 'haircut', 'trim', 'perm',
   'highlights', 'lowlights', 'colouring', 'coloring', 'colour', 'color', 'tint', 'dye', 'manicure', 'pedicure',
   'mani pedi', 'nails', 'shave', 'facial', 'waxing', 'threading', 'massage', 'blowout', 'updo', 'fringe trim',
-  'set', 'style', 'hairdo', 'makeover', 'spray tan', 'lashes', 'hair done', 'hair cut short',
+  'set', 'style', 'hairdo', 'makeover', 'spray tan', 'lashes', 'hair done', 'hair cut short', 'cut',
 ];
 
 /** Words that make a request about a hairdresser, barber or beauty salon. */
@@ -38,7 +38,7 @@ export const GENERIC_PLACES = new Set([
   'a restaurant', 'bistro', 'diner', 'steakhouse', 'pizzeria',
 ]);
 
-/** Words naming a kind of venue, kept at the end of a name ("Olive Tree cafe", "Lakme salon"). */
+/** Words naming a kind of venue, kept at the end of a name ("Blue Moon cafe", "Maria's salon"). */
 export const VENUE_KIND_WORDS = new Set([
   'cafe', 'café', 'restaurant', 'pub', 'bistro', 'salon', 'bar', 'grill', 'diner', 'inn', 'kitchen', 'barbers',
   "barber's", 'barber', 'barbershop', 'hair', 'nails', 'spa', 'studio', 'house', 'tavern', 'brasserie', 'pizzeria',
@@ -52,7 +52,7 @@ export const COMMON_MEDICINE_WORDS = new Set([
   'thyroxine', 'iron', 'calcium', 'magnesium', 'potassium', 'zinc', 'folic acid', 'cod liver oil', 'fish oil',
   'melatonin', 'vitamins', 'multivitamin', 'multivitamins', 'antibiotics', 'antibiotic', 'steroids', 'inhaler',
   'nasal spray', 'laxative', 'probiotic', 'statin',
-  'statins', 'prednisolone', 'prednisone', 'tramadol', 'co-codamol', 'gaviscon', 'senna', 'lactulose',
+  'statins', 'prednisone', 'tramadol', 'co-codamol', 'gaviscon', 'senna', 'lactulose',
   'glucosamine', 'turmeric', 'eliquis', 'xarelto', 'januvia', 'tylenol', 'advil', 'lipitor', 'zocor', 'plavix',
 ]);
 

@@ -1,0 +1,141 @@
+import { describe, expect, it } from '@jest/globals';
+import { understand } from '../../../src/agent/understanding/understand.ts';
+import { aMessage, callOf, clarificationOf } from './factories.ts';
+
+describe('restaurant bookings', () => {
+  it('books a table with venue, party size and time from one sentence', () => {
+    expect(callOf('book_restaurant', aMessage('Please book a table for 3 at the Jolly Miller on Thursday at 7.30pm'))).toEqual({
+      venue: 'Jolly Miller',
+      party_size: 3,
+      start: '2026-11-26T19:30',
+    });
+  });
+
+  it('finds a venue typed in lower case and title-cases it', () => {
+    expect(callOf('book_restaurant', aMessage('book golden dragon for 4 tomorrow at 6pm')).venue).toBe('Golden Dragon');
+  });
+
+  it('title-cases a venue when the whole message is in capitals', () => {
+    expect(callOf('book_restaurant', aMessage('TABLE FOR 2 AT HARBOUR LIGHTS TONIGHT AT 7PM')).venue).toBe('Harbour Lights');
+  });
+
+  it('keeps "and" inside a capitalised venue name', () => {
+    expect(callOf('book_restaurant', aMessage('get us a table at the Owl and Lantern for 2 on friday at 1pm')).venue).toBe('Owl and Lantern');
+  });
+
+  it('finds a venue named before "appointment" or opening the message', () => {
+    expect(callOf('cancel_booking', aMessage('please call off my Curl Corner appointment')).venue).toBe('Curl Corner');
+    expect(callOf('book_salon', aMessage('Polish Palace, tomorrow at 11am - I would like a pedicure')).venue).toBe('Polish Palace');
+  });
+
+  it('keeps wishes such as wheelchair access as notes', () => {
+    const args = callOf('book_restaurant', aMessage('table for 2 at the Copper Kettle on friday at 12.30, my husband needs wheelchair access'));
+    expect(String(args.notes)).toContain('wheelchair');
+  });
+
+  it('accepts the text-speak "table 4 2" as a table for two', () => {
+    expect(callOf('book_restaurant', aMessage('table 4 2 at blue moon cafe saturday at 1pm')).party_size).toBe(2);
+  });
+});
+
+describe('confidence', () => {
+  it('is high when every detail was stated outright', () => {
+    expect(understand(aMessage('book a table for 2 at the Jolly Miller tomorrow at 7pm'))).toMatchObject({ kind: 'tool', confidence: 0.9 });
+  });
+
+  it('is lower when the hour had to be guessed', () => {
+    const result = understand(aMessage('book a table for 2 at the Jolly Miller tomorrow at 7'));
+    expect(result.kind === 'tool' ? result.confidence : 1).toBeLessThan(0.85);
+  });
+});
+
+describe('party sizes', () => {
+  const partyOf = (who: string): unknown =>
+    callOf('book_restaurant', aMessage(`book the Copper Kettle on friday at 7pm for ${who}`)).party_size;
+
+  it('counts "me and my husband" as 2 and "just me" as 1', () => {
+    expect(partyOf('me and my husband')).toBe(2);
+    expect(partyOf('just me')).toBe(1);
+  });
+
+  it('counts "myself and 2 friends" as 3 and number words', () => {
+    expect(partyOf('myself and 2 friends')).toBe(3);
+    expect(partyOf('five people')).toBe(5);
+  });
+
+  it('counts a list of people with the numbers inside it', () => {
+    expect(partyOf('me, her and the three girls')).toBe(5);
+    expect(partyOf('me, my wife and our friends Doris and Arthur')).toBe(4);
+  });
+
+  it('counts a titled name as one person', () => {
+    expect(partyOf('me and Mrs Patel')).toBe(2);
+  });
+
+  it('adds adults and children', () => {
+    expect(partyOf('2 adults and 3 children')).toBe(5);
+  });
+});
+
+describe('salon bookings', () => {
+  it('books a treatment with its service as a short lowercase phrase', () => {
+    expect(callOf('book_salon', aMessage("I'd like a cut and blow dry at Snip and Style on Monday at 10am"))).toEqual({
+      venue: 'Snip and Style',
+      service: 'cut and blow dry',
+      start: '2026-11-30T10:00',
+    });
+  });
+
+  it('takes a bare afternoon hour for an appointment as pm and a morning hour as am', () => {
+    expect(callOf('book_salon', aMessage("a manicure at Maria's Salon on friday at 3")).start).toBe('2026-11-27T15:00');
+    expect(callOf('book_salon', aMessage("a manicure at Maria's Salon on friday at 9")).start).toBe('2026-11-27T09:00');
+  });
+
+  it('books a barber without a named treatment', () => {
+    const args = callOf('book_salon', aMessage("barber appointment at Arthur's Barbers tomorrow at 4:15pm"));
+    expect(args).toEqual({ venue: "Arthur's Barbers", start: '2026-11-25T16:15' });
+  });
+});
+
+describe('cancellations', () => {
+  it('cancels by venue and date', () => {
+    expect(callOf('cancel_booking', aMessage("I can't make it to the Jolly Miller on friday, please cancel"))).toEqual({
+      venue: 'Jolly Miller',
+      date: '2026-11-27',
+    });
+  });
+
+  it('cancels by date alone', () => {
+    expect(callOf('cancel_booking', aMessage('cancel my nail appointment tomorrow'))).toEqual({ date: '2026-11-25' });
+  });
+
+  it('asks which booking when nothing identifies it', () => {
+    expect(clarificationOf(aMessage('please cancel')).tool).toBe('cancel_booking');
+  });
+});
+
+describe('bookings that need a question first', () => {
+  it('asks for the time when only a day is given', () => {
+    expect(clarificationOf(aMessage('table for 2 at the Copper Kettle on Saturday')).missing).toEqual(['start']);
+  });
+
+  it('asks for the time and size of party for "tomorrow evening"', () => {
+    expect(clarificationOf(aMessage('book the Copper Kettle for tomorrow evening')).missing).toEqual(['party_size', 'start']);
+  });
+
+  it('asks everything for a wish to go out for dinner', () => {
+    expect(clarificationOf(aMessage('I fancy going out for dinner')).missing).toEqual(['venue', 'party_size', 'start']);
+  });
+
+  it('asks for the party size when a group is named without a count', () => {
+    expect(clarificationOf(aMessage('book the Copper Kettle for me and the grandchildren on sunday at 1pm')).missing).toEqual(['party_size']);
+  });
+
+  it('asks for the salon and time for "the hairdresser"', () => {
+    expect(clarificationOf(aMessage('please book me in at the hairdresser')).missing).toEqual(['venue', 'start']);
+  });
+
+  it('asks for the day when the time is only "sometime next week"', () => {
+    expect(clarificationOf(aMessage('book the Copper Kettle for 2 at 7 sometime next week')).missing).toEqual(['start']);
+  });
+});

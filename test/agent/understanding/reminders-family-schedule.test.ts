@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { aMessage, callOf, clarificationOf } from './factories.ts';
+
+describe('reminders', () => {
+  it('sets a one-off reminder with the thing to do as its text', () => {
+    expect(callOf('set_reminder', aMessage('remind me to phone Gwen on saturday at 11am'))).toEqual({
+      text: 'phone Gwen',
+      at: '2026-11-28T11:00',
+    });
+  });
+
+  it('sets a daily reminder starting at the next occurrence', () => {
+    expect(callOf('set_reminder', aMessage('every day at 9am remind me to feed the birds', { now: '2026-11-24T21:00' }))).toEqual({
+      text: 'feed the birds',
+      at: '2026-11-25T09:00',
+      repeat: 'daily',
+    });
+  });
+
+  it('sets a weekly reminder on the coming weekday', () => {
+    const args = callOf('set_reminder', aMessage('remind me every thursday at 6 in the evening to put the recycling out'));
+    expect(args).toEqual({ text: 'put the recycling out', at: '2026-11-26T18:00', repeat: 'weekly' });
+  });
+
+  it('reminds an hour before an appointment named earlier in the sentence', () => {
+    const args = callOf('set_reminder', aMessage("I've got the chiropodist on Friday at 2pm, can you remind me an hour before"));
+    expect(args).toEqual({ text: 'the chiropodist', at: '2026-11-27T13:00' });
+  });
+
+  it('keeps the scene when the request only points back to it', () => {
+    const args = callOf('set_reminder', aMessage("the cake's in the oven, give me a shout in 40 minutes to check on it"));
+    expect(String(args.text)).toContain('cake');
+    expect(args.at).toBe('2026-11-24T10:40');
+  });
+
+  it('asks when, for a reminder without a time', () => {
+    expect(clarificationOf(aMessage('remind me to renew my bus pass')).missing).toEqual(['at']);
+  });
+
+  it('asks when, for "sometime next week"', () => {
+    expect(clarificationOf(aMessage('remind me to ring the council sometime next week')).missing).toEqual(['at']);
+  });
+
+  it('asks what and when for "set a reminder"', () => {
+    expect(clarificationOf(aMessage('set a reminder please')).missing).toEqual(['text', 'at']);
+  });
+});
+
+describe('family messages', () => {
+  it('passes on what follows "tell my daughter"', () => {
+    expect(callOf('notify_family', aMessage('tell my daughter the parcel arrived safely'))).toEqual({ message: 'the parcel arrived safely' });
+  });
+
+  it('passes on what follows "let the family know that"', () => {
+    expect(callOf('notify_family', aMessage('let the family know that I am staying at Doris tonight'))).toEqual({
+      message: 'I am staying at Doris tonight',
+    });
+  });
+
+  it('marks a message urgent when the elder says so', () => {
+    expect(callOf('notify_family', aMessage('message my son urgently, the boiler has stopped working'))).toEqual({
+      message: 'the boiler has stopped working',
+      urgent: true,
+    });
+  });
+
+  it('messages a family member by name', () => {
+    expect(callOf('notify_family', aMessage('Tell Priya to bring the photo album on Sunday')).message).toBe('to bring the photo album on Sunday');
+  });
+});
+
+describe('shared activities', () => {
+  it('shares something the elder did, from its verb on', () => {
+    expect(callOf('share_activity', aMessage('I baked a lemon drizzle cake this afternoon!'))).toEqual({
+      activity: 'baked a lemon drizzle cake this afternoon',
+    });
+  });
+
+  it('shares where the elder is right now', () => {
+    expect(String(callOf('share_activity', aMessage("I'm at the garden centre with Gwen")).activity)).toContain('garden centre');
+  });
+
+  it('shares an activity without a subject', () => {
+    expect(String(callOf('share_activity', aMessage('played bowls with the club today')).activity)).toContain('bowls');
+  });
+});
+
+describe('schedule questions', () => {
+  it('looks up today and tomorrow', () => {
+    expect(callOf('get_schedule', aMessage('what have I got today?'))).toEqual({ date: '2026-11-24' });
+    expect(callOf('get_schedule', aMessage("what's on tomorrow"))).toEqual({ date: '2026-11-25' });
+  });
+
+  it('looks up a weekday', () => {
+    expect(callOf('get_schedule', aMessage('do I have anything on friday'))).toEqual({ date: '2026-11-27' });
+  });
+
+  it('looks up the next dose without a date', () => {
+    expect(callOf('get_schedule', aMessage('when is my next pill?'))).toEqual({});
+  });
+});
