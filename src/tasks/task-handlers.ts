@@ -1,7 +1,31 @@
 import { TaskHandlerRegistry } from './task-handler.ts';
 import { setReminderTask } from './reminders/set-reminder.task.ts';
+import { bookRestaurantTask, bookSalonTask } from './bookings/book-venue.task.ts';
+import { cancelBookingTask } from './bookings/cancel-booking.task.ts';
+import { addMedicationTask } from './medicines/add-medication.task.ts';
+import { createLogDoseTask } from './medicines/log-dose.task.ts';
+import { notifyFamilyTask } from './family/notify-family.task.ts';
+import { shareActivityTask } from './family/share-activity.task.ts';
+import { emergencyAlertTask } from './family/emergency-alert.task.ts';
+import { getScheduleTask } from './schedule/get-schedule.task.ts';
 
-/** Every task kind the assistant can run. */
-export function createTaskHandlers(): TaskHandlerRegistry {
-  return new TaskHandlerRegistry().register(setReminderTask);
+/** Settings the task handlers take from the configuration. */
+export interface TaskHandlerOptions {
+  /** REFILL_WARN_DAYS: a taken dose may warn that a counted medicine runs out within this many days. */
+  refillWarnDays?: number;
+}
+
+/** Every task kind the assistant can run: one per tool of the contract. */
+export function createTaskHandlers(options: TaskHandlerOptions = {}): TaskHandlerRegistry {
+  return new TaskHandlerRegistry()
+    .register(bookRestaurantTask)
+    .register(bookSalonTask)
+    .register(cancelBookingTask)
+    .register(addMedicationTask)
+    .register(createLogDoseTask({ refillWarnDays: options.refillWarnDays ?? 5 }))
+    .register(setReminderTask)
+    .register(notifyFamilyTask)
+    .register(shareActivityTask)
+    .register(getScheduleTask)
+    .register(emergencyAlertTask);
 }

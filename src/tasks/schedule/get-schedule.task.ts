@@ -1,0 +1,134 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { DateTime } from 'luxon';
+import type { TaskHandler } from '../task-handler.ts';
+import type { Elder } from '../elders/elder.entity.ts';
+import { Reminder } from '../reminders/reminder.entity.ts';
+import { nextFireAfter } from '../reminders/reminder-schedule.ts';
+import { MedicationSchedule } from '../medicines/medication-schedule.entity.ts';
+import { firstDoseFrom } from '../medicines/dose-schedule.ts';
+import { doseName } from '../medicines/dose-messages.ts';
+import { Booking } from '../bookings/booking.entity.ts';
+import { Venue } from '../bookings/venue.entity.ts';
+import { getScheduleArgs, WEEKDAYS, type GetScheduleArgs } from '../tool-args.ts';
+import { addLocalDays, instantToLocal, sayClockTime, sayLocalDate, sayLocalDateTime, wallClockToInstant } from '../../lib/local-time.ts';
+
+// Bookings that still stand: held by a provider, asked of the family, or confirmed.
+const STANDING = ['held', 'requested', 'confirmed'] as const;
+
+/** One thing on the elder's schedule: when it happens and how it is said. */
+interface ScheduleEntry {
+  at: Date;
+  text: string;
+}
+
+const weekdayOf = (date: string): (typeof WEEKDAYS)[number] => WEEKDAYS[DateTime.fromISO(date, { zone: 'UTC' }).weekday - 1]!;
+
+/** "Table for 4 at Olive Garden", "Haircut at Tony's (waiting for your family to confirm)". */
+function sayBookingEntry(booking: Booking, venue: string): string {
+  const what = booking.partySize ? `Table for ${booking.partySize}` : booking.service ? booking.service.charAt(0).toUpperCase() + booking.service.slice(1) : 'Appointment';
+  const waiting = booking.status === 'requested' ? ' (waiting for your family to confirm)' : '';
+  return `${what} at ${venue}${waiting}`;
+}
+
+/** The names of the venues of some bookings, in one query. */
+async function venueNames(em: EntityManager, bookings: Booking[]): Promise<Map<string, string>> {
+  if (bookings.length === 0) return new Map();
+  const venues = await em.find(Venue, { id: { $in: [...new Set(bookings.map((b) => b.venueId))] } }, { fields: ['id', 'name'] });
+  return new Map(venues.map((v) => [v.id, v.name]));
+}
+
+/** Reminders, doses and bookings on one local date, in time order. */
+async function entriesOn(em: EntityManager, elder: Elder, date: string): Promise<ScheduleEntry[]> {
+  const dayStart = wallClockToInstant(date, '00:00', elder.timezone);
+  const dayEnd = wallClockToInstant(addLocalDays(date, 1), '00:00', elder.timezone);
+  const weekday = weekdayOf(date);
+  // One after the other: the queries share the task's transaction.
+  const reminders = await em.find(Reminder, { elderId: elder.id, status: { $in: ['active', 'done'] } });
+  const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: 'active' });
+  const bookings = await em.find(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: dayStart, $lt: dayEnd } });
+  const entries: ScheduleEntry[] = [];
+
+  for (const r of reminders) {
+    const [first, time] = r.localAt.split('T') as [string, string];
+    const happens = r.repeat === 'daily' ? first <= date : r.repeat === 'weekly' ? first <= date && weekdayOf(first) === weekday : first === date;
+    if (!happens || (r.repeat && r.status !== 'active')) continue;
+    entries.push({ at: wallClockToInstant(date, time, r.timezone), text: `Reminder: ${r.text}` });
+  }
+  for (const s of schedules) {
+    if ((s.startDate && date < s.startDate) || (s.endDate && date > s.endDate)) continue;
+    if (s.days && !s.days.map((d) => d.toLowerCase()).includes(weekday)) continue;
+    const notes = s.notes ? ` (${s.notes.replace(/[.\s]+$/, '')})` : '';
+    for (const time of s.times) entries.push({ at: wallClockToInstant(date, time, s.timezone), text: `${doseName(s)}${notes}` });
+  }
+  const venues = await venueNames(em, bookings);
+  for (const b of bookings) entries.push({ at: b.startAt, text: sayBookingEntry(b, venues.get(b.venueId) ?? 'the venue') });
+
+  return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.text.localeCompare(b.text));
+}
+
+/** How a day is named in the answer: "today, Wednesday 25 November", "tomorrow, …", or "on Friday 27 November". */
+function sayDay(date: string, today: string): string {
+  if (date === today) return `today, ${sayLocalDate(date)}`;
+  if (date === addLocalDays(today, 1)) return `tomorrow, ${sayLocalDate(date)}`;
+  return `on ${sayLocalDate(date)}`;
+}
+
+/** The answer for one day: every entry with its local time, or a kind word for an empty day. */
+async function sayDaySchedule(em: EntityManager, elder: Elder, date: string, now: Date): Promise<string> {
+  const entries = await entriesOn(em, elder, date);
+  const day = sayDay(date, instantToLocal(now, elder.timezone).slice(0, 10));
+  if (entries.length === 0) return `You have nothing planned ${day}. Enjoy a quiet day.`;
+  const heading = day.startsWith('on ') ? `On ${day.slice(3)} you have:` : `${day.charAt(0).toUpperCase()}${day.slice(1)}, you have:`;
+  const lines = entries.map((e) => `- ${sayClockTime(DateTime.fromJSDate(e.at, { zone: elder.timezone }))}: ${e.text}`);
+  return [heading, ...lines].join('\n');
+}
+
+/** The answer with no date: the next medicine dose, and the next reminder or booking, whichever comes first. */
+async function sayWhatIsNext(em: EntityManager, elder: Elder, now: Date): Promise<string> {
+  const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: 'active' });
+  const reminders = await em.find(Reminder, { elderId: elder.id, status: 'active' });
+  const booking = await em.findOne(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: now } }, { orderBy: { startAt: 'asc', id: 'asc' } });
+  const when = (at: Date): string => sayLocalDateTime(instantToLocal(at, elder.timezone), elder.timezone);
+  const lines: string[] = [];
+
+  let dose: { at: Date; name: string } | null = null;
+  for (const s of schedules) {
+    const next = firstDoseFrom(s, now);
+    if (next && (!dose || next.dueAt < dose.at)) dose = { at: next.dueAt, name: doseName(s) };
+  }
+  if (dose) lines.push(`Your next medicine: ${dose.name}, on ${when(dose.at)}.`);
+
+  let other: { at: Date; text: string } | null = null;
+  for (const r of reminders) {
+    // A stored fire time can lag behind when the sweep has not run yet; a repeating reminder still has a next one.
+    const at = r.nextFireAt && r.nextFireAt >= now ? r.nextFireAt : r.repeat ? nextFireAfter(r.localAt, r.repeat, r.timezone, now) : null;
+    if (at && (!other || at < other.at)) other = { at, text: `Your next reminder: "${r.text}"` };
+  }
+  if (booking && (!other || booking.startAt < other.at)) {
+    const venues = await venueNames(em, [booking]);
+    other = { at: booking.startAt, text: `Your next booking: ${sayBookingEntry(booking, venues.get(booking.venueId) ?? 'the venue')}` };
+  }
+  if (other) lines.push(`${other.text}, on ${when(other.at)}.`);
+
+  if (lines.length === 0) return 'You have nothing coming up. Your schedule is clear.';
+  if (!dose) lines.unshift(schedules.length === 0 ? 'You have no medicines on your list.' : 'You have no more medicine doses planned.');
+  if (!other) lines.push('Nothing else is planned.');
+  return lines.join('\n');
+}
+
+/**
+ * get_schedule: what the elder has on a local date (reminders, medicine doses, bookings, in time order), or
+ * with no date what is next. Read-only, so it runs at once without asking.
+ */
+export const getScheduleTask: TaskHandler<GetScheduleArgs> = {
+  kind: 'get_schedule',
+  label: 'look up your schedule',
+  schema: getScheduleArgs,
+  readOnly: true,
+  readBack: (args) => (args.date ? `Shall I tell you what you have on ${sayLocalDate(args.date)}?` : 'Shall I tell you what is next?'),
+  async execute(args, { em, elder, clock }) {
+    const now = clock.now();
+    const reply = args.date ? await sayDaySchedule(em, elder, args.date, now) : await sayWhatIsNext(em, elder, now);
+    return { result: { date: args.date ?? null }, reply };
+  },
+};

@@ -1,0 +1,130 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { FakeClock } from '../../src/lib/clock.ts';
+import type { App } from '../../src/app.ts';
+import type { Agent, AgentDecision } from '../../src/agent/agent.ts';
+import { Task } from '../../src/tasks/task.entity.ts';
+import type { Elder } from '../../src/tasks/elders/elder.entity.ts';
+import type { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
+import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
+import { FakeChannel } from '../support/fake-channel.ts';
+import { aBooking, aMedicationSchedule, anElder, aReminder, aVenue, outboxTo } from '../support/factories.ts';
+
+describe.each(MODES)('get_schedule (%s)', (mode) => {
+  let storage: TestStorage;
+  let app: App;
+  const channel = new FakeChannel();
+  // Tuesday 24 November 2026, 10:00 in London (UTC+0 in winter).
+  const clock = new FakeClock('2026-11-24T10:00:00Z');
+  const script: AgentDecision[] = [];
+  const scriptedAgent: Agent = {
+    respond: async () => {
+      const next = script.shift();
+      if (!next) throw new Error('the agent was asked more than the test scripted');
+      return next;
+    },
+  };
+
+  beforeAll(async () => {
+    storage = testStorage(mode);
+    app = await startTestApp(storage, { clock, channels: [channel], agent: scriptedAgent, role: 'front' });
+    await app.executor?.stop();
+  });
+  afterAll(async () => {
+    await app.stop();
+    await storage.cleanup();
+  });
+
+  /** Asks as the assistant does for a read-only tool: saved and run at once, no yes needed. Returns the answer. */
+  async function ask(who: { elder: Elder; account: ChannelAccount }, args: Record<string, unknown>): Promise<string> {
+    const task = await app.tasks.submit({ elder: who.elder, kind: 'get_schedule', args, requestedByAccountId: who.account.id, replyChannel: 'telegram', replyChatId: who.account.chatId }, { inline: true });
+    expect(await app.runner.run(task.id)).toBe('succeeded');
+    return (await outboxTo(app, who.account.chatId)).at(-1)!.text;
+  }
+
+  it("answers at once when asked in chat, without a read-back or a yes", async () => {
+    const who = await anElder(app.orm);
+    await aMedicationSchedule(app.orm, who.elder, { times: ['08:00'] });
+    script.push({ kind: 'tool', tool: 'get_schedule', args: { date: '2026-11-24' }, confidence: 1 });
+    await channel.say(who.account.externalUserId, 'what do I have today?');
+    const sent = await outboxTo(app, who.account.chatId);
+    expect(sent.map((m) => m.text)).toEqual(['Today, Tuesday 24 November, you have:\n- 8:00 am: Metformin 500mg']);
+    expect(sent[0]!.buttons).toBeNull();
+    const tasks = await app.orm.em.fork().find(Task, { elderId: who.elder.id });
+    expect(tasks.map((t) => [t.kind, t.status])).toEqual([['get_schedule', 'succeeded']]);
+  });
+
+  it('lists reminders, medicine doses and bookings of a day in local time order, and nothing of other days or people', async () => {
+    const who = await anElder(app.orm);
+    const other = await anElder(app.orm, { name: 'Albert' });
+    await aMedicationSchedule(app.orm, who.elder, { times: ['08:00', '20:00'] });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Amoxicillin', dose: null, times: ['12:00'], days: ['mon', 'fri'] });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Vitamin D', dose: null, times: ['09:30'], startDate: '2026-11-26' });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Ibuprofen', dose: null, times: ['13:00'], endDate: '2026-11-20' });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Paused pill', dose: null, times: ['14:00'], status: 'paused' });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Eye drops', dose: null, times: ['21:00'], notes: 'both eyes' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-25T17:00', { text: 'call Sarah' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-20T09:00', { text: 'water the plants', repeat: 'daily' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-18T10:00', { text: 'bin day', repeat: 'weekly' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-19T10:00', { text: 'choir', repeat: 'weekly' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-25T15:00', { text: 'cancelled thing', status: 'cancelled' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-26T15:00', { text: 'not that day' });
+    const olive = await aVenue(app.orm, { name: 'Olive Garden' });
+    const tonys = await aVenue(app.orm, { name: "Tony's", kind: 'salon' });
+    await aBooking(app.orm, who.elder, olive, '2026-11-25T19:00', { partySize: 4 });
+    await aBooking(app.orm, who.elder, tonys, '2026-11-25T11:00', { status: 'requested', partySize: null, service: 'haircut' });
+    await aBooking(app.orm, who.elder, olive, '2026-11-25T13:00', { status: 'cancelled' });
+    await aBooking(app.orm, who.elder, olive, '2026-11-26T19:00');
+    await aBooking(app.orm, other.elder, olive, '2026-11-25T18:00');
+    await aMedicationSchedule(app.orm, other.elder, { medicine: 'Warfarin', times: ['18:30'] });
+
+    expect(await ask(who, { date: '2026-11-25' })).toBe(
+      [
+        'Tomorrow, Wednesday 25 November, you have:',
+        '- 8:00 am: Metformin 500mg',
+        '- 9:00 am: Reminder: water the plants',
+        '- 10:00 am: Reminder: bin day',
+        "- 11:00 am: Haircut at Tony's (waiting for your family to confirm)",
+        '- 5:00 pm: Reminder: call Sarah',
+        '- 7:00 pm: Table for 4 at Olive Garden',
+        '- 8:00 pm: Metformin 500mg',
+        '- 9:00 pm: Eye drops (both eyes)',
+      ].join('\n'),
+    );
+  });
+
+  it("says times in the elder's own timezone", async () => {
+    const who = await anElder(app.orm, { timezone: 'Asia/Kolkata' });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Thyroxine', dose: null, times: ['07:00'] });
+    const venue = await aVenue(app.orm, { name: 'Spice Garden', timezone: 'Asia/Kolkata' });
+    await aBooking(app.orm, who.elder, venue, '2026-12-01T19:30', { partySize: 2 });
+    expect(await ask(who, { date: '2026-12-01' })).toBe(['On Tuesday 1 December you have:', '- 7:00 am: Thyroxine', '- 7:30 pm: Table for 2 at Spice Garden'].join('\n'));
+  });
+
+  it('says kindly that a day is empty', async () => {
+    const who = await anElder(app.orm);
+    expect(await ask(who, { date: '2026-12-25' })).toBe('You have nothing planned on Friday 25 December. Enjoy a quiet day.');
+    expect(await ask(who, { date: '2026-11-24' })).toBe('You have nothing planned today, Tuesday 24 November. Enjoy a quiet day.');
+  });
+
+  it('with no date, says the next medicine dose and the next reminder or booking, whichever comes first', async () => {
+    const who = await anElder(app.orm);
+    await aMedicationSchedule(app.orm, who.elder, { times: ['08:00', '20:00'], nextDoseAt: new Date('2026-11-24T08:00:00Z') });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-25T17:00', { text: 'call Sarah' });
+    const olive = await aVenue(app.orm, { name: 'Olive Garden' });
+    await aBooking(app.orm, who.elder, olive, '2026-11-25T12:30', { partySize: 2 });
+    expect(await ask(who, {})).toBe(
+      ['Your next medicine: Metformin 500mg, on Tuesday 24 November at 8:00 pm.', 'Your next booking: Table for 2 at Olive Garden, on Wednesday 25 November at 12:30 pm.'].join('\n'),
+    );
+  });
+
+  it('with no date, names the next reminder and says when there is no medicine', async () => {
+    const who = await anElder(app.orm);
+    await aReminder(app.orm, who.elder, who.account, '2026-11-20T09:00', { text: 'water the plants', repeat: 'daily' });
+    expect(await ask(who, {})).toBe(['You have no medicines on your list.', 'Your next reminder: "water the plants", on Wednesday 25 November at 9:00 am.'].join('\n'));
+  });
+
+  it('with no date and nothing planned, says the schedule is clear', async () => {
+    const who = await anElder(app.orm);
+    expect(await ask(who, {})).toBe('You have nothing coming up. Your schedule is clear.');
+  });
+});
