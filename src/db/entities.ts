@@ -13,6 +13,8 @@ import { BookingSchema } from '../tasks/bookings/booking.entity.ts';
 import { TaskSchema } from '../tasks/task.entity.ts';
 import { MessageLogSchema } from '../messaging/message-log.entity.ts';
 import { WhatsAppAuthSchema } from '../bots/whatsapp/whatsapp-auth.entity.ts';
+import { InviteAttemptSchema } from '../tasks/family/invite-attempt.entity.ts';
+import { ElderChoiceSchema } from '../tasks/family/elder-choice.entity.ts';
 
 /** Every entity of the data model, registered with MikroORM explicitly (no folder discovery). */
 export const entities = [
@@ -31,4 +33,6 @@ export const entities = [
   TaskSchema,
   MessageLogSchema,
   WhatsAppAuthSchema,
+  InviteAttemptSchema,
+  ElderChoiceSchema,
 ];

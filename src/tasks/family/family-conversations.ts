@@ -1,0 +1,110 @@
+import { Activity } from './activity.entity.ts';
+import { Alert } from './alert.entity.ts';
+import { FamilyCircle } from './family-circle.entity.ts';
+import { ChannelAccount } from '../elders/channel-account.entity.ts';
+import type { ActionReply, Actor } from '../button-actions.ts';
+import { NOT_LINKED_REPLY, NotLinkedError, roleFor } from './access.ts';
+import { classifyFamilyQuestion, answerFamilyQuestion, type FamilyQuestion } from './family-questions.ts';
+import { linkedEldersOf, pickElder } from './family-members.ts';
+import { acknowledgeAlert } from './alert-acknowledgement.ts';
+import { sendToElder } from './family-messages.ts';
+import { chooseElderPrompt, familyHelp, inviteReplies, type FamilyDeps } from './family-commands.ts';
+
+/** "Add my daughter", "invite my carer", "can I have an invite code". */
+const INVITE_PHRASE =
+  /\b(?:add|invite|link|join)\s+(?:up\s+)?(?:my|our|a|the)?\s*(?:daughters?|sons?|family|grand\w+|nieces?|nephews?|sisters?|brothers?|wife|husband|partner|friends?|carers?|caregivers?|nurse|children|kids|someone)\b|\binvite code\b/i;
+/** A family member saying they are dealing with the alert. */
+const ON_IT = /^(?:i'?m on it|i am on it|on it|on my way|i'?m going|i'?ll go|i'?ve got (?:it|this))\b/i;
+const MAX_FORWARDED_CHARS = 500;
+
+/**
+ * The router's conversations hook for everything that is not an elder asking the assistant: onboarding a
+ * new elder, an elder asking to add family, family members' and caregivers' questions (privately or in the
+ * family group), their replies to shared news, and "I'm on it" for an alert. Returns null only for an
+ * elder's ordinary message, which the assistant answers; in a group it stays silent unless it has
+ * something to say.
+ */
+export class FamilyConversations {
+  private readonly deps: FamilyDeps;
+
+  constructor(deps: FamilyDeps) {
+    this.deps = deps;
+  }
+
+  async handle(actor: Actor, text: string): Promise<ActionReply[] | null> {
+    if (actor.chat.chatType === 'group') return this.inGroup(actor, text);
+    if (actor.account.role === 'elder' && actor.account.elderId) return this.fromElder(actor, actor.account.elderId, text);
+    return this.fromFamily(actor, text);
+  }
+
+  private async fromElder(actor: Actor, elderId: string, text: string): Promise<ActionReply[] | null> {
+    const onboarding = (await this.deps.onboarding.answer(elderId, text)) ?? (await this.deps.onboarding.startOnFirstGreeting(elderId, actor.account.id, actor.chat.channel, text));
+    if (onboarding) return onboarding;
+    if (INVITE_PHRASE.test(text)) return inviteReplies(this.deps, actor, text);
+    return null;
+  }
+
+  private async inGroup(actor: Actor, text: string): Promise<ActionReply[]> {
+    const em = this.deps.orm.em.fork();
+    const circle = await em.findOne(FamilyCircle, { channel: actor.chat.channel, groupChatId: actor.chat.chatId });
+    if (!circle) return [];
+    const role = await roleFor(em, actor.account.id, circle.elderId);
+    // The elder chatting with their family, and anyone in the group who is not linked, get no answer.
+    if (role !== 'family' && role !== 'caregiver') return [];
+    const question = classifyFamilyQuestion(text);
+    if (question) return this.answer(actor, circle.elderId, question);
+    if (ON_IT.test(text.trim())) return this.onIt(actor, [circle.elderId]);
+    await this.forwardReply(actor, circle.elderId, text);
+    return [];
+  }
+
+  private async fromFamily(actor: Actor, text: string): Promise<ActionReply[]> {
+    const em = this.deps.orm.em.fork();
+    // Someone first seen in a group was given their user id as private chat; the real one is known now.
+    if (actor.account.chatId !== actor.chat.chatId) await em.nativeUpdate(ChannelAccount, { id: actor.account.id }, { chatId: actor.chat.chatId });
+    const linked = await linkedEldersOf(em, actor.account.id);
+    if (linked.length === 0) return [{ text: "You're not linked to anyone yet. Ask them (or their caregiver) for an invite code, then send /join CODE." }];
+    if (ON_IT.test(text.trim())) return this.onIt(actor, linked.map((l) => l.elder.id));
+    const target = pickElder(linked, text);
+    if (target.kind !== 'one') return [chooseElderPrompt(linked)];
+    const question = classifyFamilyQuestion(text);
+    if (question) return this.answer(actor, target.linked.elder.id, question);
+    if (await this.forwardReply(actor, target.linked.elder.id, text)) return [{ text: `I've passed that on to ${target.linked.elder.name}.` }];
+    return [{ text: familyHelp(linked) }];
+  }
+
+  private async answer(actor: Actor, elderId: string, question: FamilyQuestion): Promise<ActionReply[]> {
+    try {
+      return [{ text: await answerFamilyQuestion(this.deps.orm, { actorAccountId: actor.account.id, elderId, question, now: this.deps.clock.now() }) }];
+    } catch (err) {
+      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
+      throw err;
+    }
+  }
+
+  /** "I'm on it" typed instead of pressed: acknowledges the latest open alert of the actor's elders. */
+  private async onIt(actor: Actor, elderIds: string[]): Promise<ActionReply[]> {
+    const alert = await this.deps.orm.em.fork().findOne(Alert, { elderId: { $in: elderIds }, status: 'open' }, { orderBy: { createdAt: 'desc' } });
+    if (!alert) return [{ text: 'Thank you. There is no open alert right now.' }];
+    try {
+      return await acknowledgeAlert(this.deps.orm, this.deps.delivery, { alertId: alert.id, actor, now: this.deps.clock.now() });
+    } catch (err) {
+      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
+      throw err;
+    }
+  }
+
+  /**
+   * A family message soon after the elder shared an activity is a reply to it ("lovely!") and goes to the
+   * elder as "Sarah replied: lovely!". Channels give no reply-to for now, so the tie is the elder's latest
+   * activity within the reply window. Returns whether it was passed on.
+   */
+  private async forwardReply(actor: Actor, elderId: string, text: string): Promise<boolean> {
+    const since = new Date(this.deps.clock.now().getTime() - this.deps.activityReplyWindowMinutes * 60_000);
+    const latest = await this.deps.orm.em.fork().findOne(Activity, { elderId, createdAt: { $gte: since } }, { orderBy: { createdAt: 'desc' } });
+    if (!latest || text.trim().length === 0) return false;
+    const said = text.trim().length > MAX_FORWARDED_CHARS ? `${text.trim().slice(0, MAX_FORWARDED_CHARS)}…` : text.trim();
+    await sendToElder(this.deps.orm, this.deps.delivery, elderId, `${actor.account.displayName ?? 'Your family'} replied: ${said}`);
+    return true;
+  }
+}

@@ -1,0 +1,79 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { ButtonActionRegistry, ChatCommandRegistry } from '../button-actions.ts';
+import type { DeliveryQueue } from '../../messaging/outbox.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { Onboarding, OnboardingButtons } from './onboarding.ts';
+import { FamilyConversations } from './family-conversations.ts';
+import { ElderChoiceButtons, createFamilyCommands, type FamilyDeps } from './family-commands.ts';
+import { AlertButtons } from './alert-acknowledgement.ts';
+import { PrivacyButtons } from './privacy.ts';
+import { dispatchDueAlerts } from './alert-sweep.ts';
+import { DEFAULT_ATTEMPT_LIMITS, pruneInviteAttempts, type InviteAttemptLimits } from './invite-attempts.ts';
+import { ALERT_REPEAT_MINUTES } from './emergency-alert.task.ts';
+
+/** Settings of the family features; every one has a default. */
+export interface FamilyOptions {
+  /** Hours an invite code stays valid (default 24). */
+  inviteTtlHours?: number;
+  /** Minutes between repeats of an unacknowledged alert (default: the emergency task's). */
+  alertRepeatMinutes?: number;
+  /** Minutes after a shared activity during which family messages are replies to it (default 180). */
+  activityReplyWindowMinutes?: number;
+  attemptLimits?: InviteAttemptLimits;
+  /** A server secret mixed into invite-code hashes. */
+  inviteCodePepper?: string;
+}
+
+/** A periodic sweep, as the scheduler runs it. */
+export interface FamilySweep {
+  name: string;
+  run(now: Date): Promise<unknown>;
+}
+
+/**
+ * Registers the family commands (/start, /invite, /join, /link, /elder, /remove, /forget, /export) and
+ * buttons (onboarding, elder choice, "I'm on it", forget), and returns the router's conversations hook and
+ * the sweeps (alert repeats, pruning old invite attempts) for the composition root to wire.
+ */
+export function registerFamilyFeatures(deps: {
+  orm: MikroORM;
+  clock: Clock;
+  delivery: DeliveryQueue;
+  buttons: ButtonActionRegistry;
+  commands: ChatCommandRegistry;
+  logger: Logger;
+  defaults: { timezone: string; locale: string };
+  options?: FamilyOptions;
+}): { conversations: FamilyConversations; sweeps: FamilySweep[] } {
+  const { orm, clock, delivery, logger } = deps;
+  const options = deps.options ?? {};
+  const onboarding = new Onboarding({ orm, clock, defaults: deps.defaults });
+  const family: FamilyDeps = {
+    orm,
+    clock,
+    delivery,
+    logger,
+    onboarding,
+    invites: {
+      ttlHours: options.inviteTtlHours ?? 24,
+      limits: options.attemptLimits ?? DEFAULT_ATTEMPT_LIMITS,
+      ...(options.inviteCodePepper ? { pepper: options.inviteCodePepper } : {}),
+    },
+    activityReplyWindowMinutes: options.activityReplyWindowMinutes ?? 180,
+  };
+  for (const command of createFamilyCommands(family)) deps.commands.register(command);
+  deps.buttons
+    .register(new OnboardingButtons(onboarding))
+    .register(new ElderChoiceButtons(family))
+    .register(new AlertButtons({ orm, delivery, clock }))
+    .register(new PrivacyButtons({ orm, delivery, clock, logger }));
+  const repeatMinutes = options.alertRepeatMinutes ?? ALERT_REPEAT_MINUTES;
+  return {
+    conversations: new FamilyConversations(family),
+    sweeps: [
+      { name: 'family-alerts', run: (now) => dispatchDueAlerts(orm, delivery, now, { repeatMinutes }) },
+      { name: 'invite-attempts-prune', run: (now) => pruneInviteAttempts(orm.em.fork(), now) },
+    ],
+  };
+}

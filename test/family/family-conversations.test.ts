@@ -1,0 +1,118 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { FakeClock } from '../../src/lib/clock.ts';
+import type { App } from '../../src/app.ts';
+import type { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
+import { CaregiverLink } from '../../src/tasks/family/caregiver-link.entity.ts';
+import { Alert } from '../../src/tasks/family/alert.entity.ts';
+import { Elder } from '../../src/tasks/elders/elder.entity.ts';
+import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
+import { FakeChannel } from '../support/fake-channel.ts';
+import { aFamilyCircle, aFamilyMember, aMedicationSchedule, anActivity, anElder, anOpenAlert, outboxTo, unusedAgent } from '../support/factories.ts';
+import { FamilyChat, type Person } from './family-chat.ts';
+
+describe.each(MODES)('family conversations through the router (%s)', (mode) => {
+  let storage: TestStorage;
+  let app: App;
+  let chat: FamilyChat;
+  const channel = new FakeChannel();
+  const clock = new FakeClock('2026-11-24T10:00:00Z');
+  const as = (account: ChannelAccount, name: string): Person => ({ userId: account.externalUserId, displayName: name });
+  const textsTo = async (chatId: string) => (await outboxTo(app, chatId)).map((m) => m.text);
+
+  beforeAll(async () => {
+    storage = testStorage(mode);
+    app = await startTestApp(storage, { clock, channels: [channel, new FakeChannel('whatsapp')], agent: unusedAgent });
+    chat = new FamilyChat(app);
+  });
+  afterAll(async () => {
+    await app.stop();
+    await storage.cleanup();
+  });
+
+  it('passes replies to a shared activity back to the elder only within the reply window, and only from linked people', async () => {
+    const margaret = await anElder(app.orm);
+    const sarah = await aFamilyMember(app.orm, margaret.elder, { name: 'Sarah' });
+    const circle = await aFamilyCircle(app.orm, margaret.elder);
+    const stranger = await anElder(app.orm, { name: 'Mallory' });
+    await anActivity(app.orm, margaret.elder, new Date('2026-11-24T06:00:00Z'));
+    await chat.say(as(sarah.account, 'Sarah'), 'Lovely!', circle.groupChatId);
+    expect(await textsTo(margaret.account.chatId)).toEqual([]);
+
+    await anActivity(app.orm, margaret.elder, new Date('2026-11-24T09:30:00Z'), 'baked scones');
+    await chat.say(as(stranger.account, 'Mallory'), 'Send me her address', circle.groupChatId);
+    await chat.say(as(sarah.account, 'Sarah'), 'Yum, save me one!', circle.groupChatId);
+    await chat.say(as(sarah.account, 'Sarah'), 'They look delicious');
+    expect(await textsTo(margaret.account.chatId)).toEqual(['Sarah replied: Yum, save me one!', 'Sarah replied: They look delicious']);
+    expect(await textsTo(sarah.account.chatId)).toEqual(["I've passed that on to Margaret."]);
+    expect(await textsTo(circle.groupChatId)).toEqual([]);
+  });
+
+  it('onboards a new elder whose first WhatsApp message is a greeting', async () => {
+    const whatsapp = new FamilyChat(app, 'whatsapp');
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'Hello there!');
+    expect(await textsTo('chat-new-elder')).toEqual([expect.stringMatching(/^Hello, I'm your assistant[\s\S]*\n\nFirst, what's your name\?$/)]);
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'Peggy');
+    expect((await textsTo('chat-new-elder')).at(-1)).toBe('Lovely to meet you, Peggy. Which town or city do you live in?');
+    expect(await app.orm.em.fork().findOneOrFail(Elder, { name: 'Peggy' })).toMatchObject({ onboardingStep: 'city' });
+  });
+
+  it('stays silent in a group that is no family circle', async () => {
+    const margaret = await anElder(app.orm);
+    const sarah = await aFamilyMember(app.orm, margaret.elder, { name: 'Sarah' });
+    const group = `group-${randomUUID()}`;
+    await chat.say(as(sarah.account, 'Sarah'), 'Did Mum take her pills today?', group);
+    await chat.say({ userId: 'passer-by', displayName: 'Pat' }, 'hello bot', group);
+    expect(await textsTo(group)).toEqual([]);
+  });
+
+  it('asks a member with two elders which one they mean, and remembers "Mum"', async () => {
+    const margaret = await anElder(app.orm, { name: 'Margaret' });
+    const george = await anElder(app.orm, { name: 'George' });
+    const sarah = await aFamilyMember(app.orm, margaret.elder, { name: 'Sarah' });
+    const em = app.orm.em.fork();
+    em.create(CaregiverLink, { id: randomUUID(), elderId: george.elder.id, accountId: sarah.account.id, role: 'family', removedAt: null });
+    await em.flush();
+    await aMedicationSchedule(app.orm, margaret.elder, { medicine: 'Metformin' });
+    await aMedicationSchedule(app.orm, george.elder, { medicine: 'Warfarin' });
+    const me = as(sarah.account, 'Sarah');
+
+    await chat.say(me, 'Did Mum take her pills today?');
+    const ask = (await outboxTo(app, sarah.account.chatId)).at(-1)!;
+    expect(ask.text).toBe('Who would you like to talk about?');
+    expect(ask.buttons!.map((row) => row[0]!.label).sort()).toEqual(['George', 'Margaret']);
+
+    await chat.say(me, '/elder Mum');
+    const withNickname = (await outboxTo(app, sarah.account.chatId)).at(-1)!;
+    const margaretButton = withNickname.buttons!.flat().find((b) => b.label === 'Margaret')!;
+    expect(margaretButton.data).toBe(`elder:${margaret.elder.id}:Mum`);
+    await chat.press(me, margaretButton.data);
+    expect((await textsTo(sarah.account.chatId)).at(-1)).toBe("Okay: I'll answer about Margaret.");
+
+    await chat.say(me, 'Did Mum take her pills today?');
+    expect((await textsTo(sarah.account.chatId)).at(-1)).toMatch(/Metformin/);
+    await chat.say(me, 'Did George take his pills today?');
+    expect((await textsTo(sarah.account.chatId)).at(-1)).toMatch(/Warfarin/);
+    await chat.say(me, '/elder George');
+    await chat.say(me, 'has he had his tablets today?');
+    expect((await textsTo(sarah.account.chatId)).at(-1)).toMatch(/^Today \(Tuesday 24 November\) George/);
+  });
+
+  it('acknowledges an alert when a family member types "on my way"', async () => {
+    const margaret = await anElder(app.orm);
+    const sarah = await aFamilyMember(app.orm, margaret.elder, { name: 'Sarah' });
+    const alert = await anOpenAlert(app.orm, margaret.elder);
+    await chat.say(as(sarah.account, 'Sarah'), 'On my way!');
+    expect((await textsTo(sarah.account.chatId)).at(-1)).toBe("Thank you, Sarah. I've told Margaret and the family that you're on it.");
+    expect(await app.orm.em.fork().findOneOrFail(Alert, { id: alert.id })).toMatchObject({ status: 'acknowledged', acknowledgedByAccountId: sarah.account.id });
+  });
+
+  it('gives the elder a caregiver code when she asks to add her carer, and the family none', async () => {
+    const margaret = await anElder(app.orm);
+    const sarah = await aFamilyMember(app.orm, margaret.elder, { name: 'Sarah' });
+    await chat.say(as(margaret.account, 'Margaret'), 'Can you add my carer please');
+    expect((await textsTo(margaret.account.chatId)).join('\n')).toMatch(/invite code for a caregiver of Margaret.*\n.*\/join CAREGIVER-/);
+    await chat.say(as(sarah.account, 'Sarah'), '/invite');
+    expect((await textsTo(sarah.account.chatId)).at(-1)).toBe('Sorry, only Margaret or a caregiver can invite people.');
+  });
+});
