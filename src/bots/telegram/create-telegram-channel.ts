@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { TelegramChannel, type TelegramChannelOptions, type VoiceTranscriber } from './telegram-channel.ts';
+
+/**
+ * Optional voice settings (not yet in config.ts): TELEGRAM_TRANSCRIBE=true sends voice messages to the
+ * OpenAI-compatible `/audio/transcriptions` endpoint at OPENAI_BASE_URL with OPENAI_API_KEY.
+ */
+export interface TelegramTranscriptionSettings {
+  TELEGRAM_TRANSCRIBE: 'true' | 'false';
+  TELEGRAM_TRANSCRIBE_MODEL: string;
+}
+
+const transcriptionResponse = z.object({ text: z.string() });
+
+/** Transcribes audio with an OpenAI-compatible endpoint (OpenAI's Whisper, or a local whisper server). */
+export class OpenAITranscriber implements VoiceTranscriber {
+  private readonly baseURL: string;
+  private readonly apiKey: string | undefined;
+  private readonly model: string;
+  private readonly timeoutMs: number;
+
+  constructor(settings: { baseURL: string; apiKey?: string; model: string; timeoutMs: number }) {
+    this.baseURL = settings.baseURL.replace(/\/+$/, '');
+    this.apiKey = settings.apiKey;
+    this.model = settings.model;
+    this.timeoutMs = settings.timeoutMs;
+  }
+
+  async transcribe(audio: Buffer, fileName: string): Promise<string> {
+    const form = new FormData();
+    form.append('model', this.model);
+    form.append('file', new Blob([new Uint8Array(audio)], { type: 'audio/ogg' }), fileName);
+    const response = await fetch(`${this.baseURL}/audio/transcriptions`, {
+      method: 'POST',
+      headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+      body: form,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) throw new Error(`transcription endpoint answered ${response.status}`);
+    return transcriptionResponse.parse(await response.json()).text;
+  }
+}
+
+/**
+ * The Telegram channel the configuration asks for, or undefined when TELEGRAM_BOT_TOKEN is not set. It polls;
+ * to receive by webhook instead, mount it on the HTTP server with `mountTelegramWebhook` before it starts.
+ */
+export function createTelegramChannel(
+  config: Config & Partial<TelegramTranscriptionSettings>,
+  logger: Logger,
+  overrides: Partial<Omit<TelegramChannelOptions, 'token' | 'logger'>> = {},
+): TelegramChannel | undefined {
+  if (!config.TELEGRAM_BOT_TOKEN) return undefined;
+  const transcriber =
+    config.TELEGRAM_TRANSCRIBE === 'true' && (config.OPENAI_BASE_URL || config.OPENAI_API_KEY)
+      ? new OpenAITranscriber({
+          baseURL: config.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+          ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
+          model: config.TELEGRAM_TRANSCRIBE_MODEL ?? 'whisper-1',
+          timeoutMs: config.OPENAI_TIMEOUT_MS,
+        })
+      : undefined;
+  return new TelegramChannel({
+    token: config.TELEGRAM_BOT_TOKEN,
+    ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+    logger,
+    ...(transcriber ? { transcriber } : {}),
+    ...overrides,
+  });
+}

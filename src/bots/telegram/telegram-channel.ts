@@ -1,0 +1,619 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Telegraf, TelegramError } from 'telegraf';
+import type { CallbackQuery, InlineKeyboardMarkup, InputFile, Message, Update, UserFromGetMe } from 'telegraf/types';
+import { ChannelSendError, type Channel, type Inbound, type OutboundMessage, type Sender } from '../channel-port.ts';
+import { ChannelBlockedError } from '../channel-errors.ts';
+import type { ButtonSpec } from '../../messaging/message-log.entity.ts';
+import type { Logger } from '../../lib/logger.ts';
+
+/** Telegram refuses message texts longer than this (characters after entity parsing). */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+/** Telegram refuses photo captions longer than this. */
+export const TELEGRAM_CAPTION_LIMIT = 1024;
+/** The callback data of the single button a pressed keyboard is replaced with; presses on it are ignored. */
+export const NOOP_BUTTON_DATA = 'noop';
+
+/** At most `max` messages may start within any `windowMs`. */
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * Telegram's published limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
+ * about 30 messages a second per bot, about one a second per private chat (short bursts allowed), 20 a minute
+ * per group. The private-chat window allows a burst of three, then one a second on average.
+ */
+export const TELEGRAM_LIMITS: { bot: RateLimit; privateChat: RateLimit; group: RateLimit } = {
+  bot: { max: 30, windowMs: 1000 },
+  privateChat: { max: 3, windowMs: 3000 },
+  group: { max: 20, windowMs: 60_000 },
+};
+
+/** Turns a voice message into words, through an OpenAI-compatible transcription endpoint or a test double. */
+export interface VoiceTranscriber {
+  transcribe(audio: Buffer, fileName: string): Promise<string>;
+}
+
+/** What the Telegram channel needs; everything but the token and logger has a production default. */
+export interface TelegramChannelOptions {
+  token: string;
+  /** The Bot API root (TELEGRAM_API_ROOT): a local Bot API server or, in tests, the fake. */
+  apiRoot?: string;
+  logger: Logger;
+  /** When set, voice messages are transcribed and routed as text; otherwise the elder is asked to type. */
+  transcriber?: VoiceTranscriber;
+  limits?: Partial<typeof TELEGRAM_LIMITS>;
+  /** How long a send may wait for its chat's turn before it is handed back to the queue to retry later. */
+  maxSendWaitMs?: number;
+  /** Seconds a getUpdates long poll is held open by Telegram. */
+  pollTimeoutSeconds?: number;
+  /** Updates being handled at once before polling (or the webhook) waits. */
+  maxUpdatesInFlight?: number;
+}
+
+/** Where Telegram posts updates in webhook mode and the secret it sends back with each (see telegram-webhook.ts). */
+export interface TelegramWebhookSettings {
+  url: string;
+  secret: string;
+}
+
+type TelegrafSignal = NonNullable<Parameters<Telegraf['telegram']['callApi']>[2]>['signal'];
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const VOICE_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The Telegram adapter on telegraf. Receives by long polling (or by webhook, see `useWebhook`), translates text,
+ * photo and voice messages and button presses into the port's `Inbound`, and sends plain-text messages with
+ * inline keyboards, split to Telegram's length limit and paced to its rate limits by one scheduler per process.
+ *
+ * Updates from one chat are handled in order, different chats concurrently. The polling offset advances when an
+ * update is taken in, so a graceful stop finishes what it took; a crash can drop the few updates in hand.
+ */
+export class TelegramChannel implements Channel {
+  readonly name = 'telegram' as const;
+  private readonly bot: Telegraf;
+  private readonly logger: Logger;
+  private readonly transcriber: VoiceTranscriber | undefined;
+  private readonly pacer: SendPacer;
+  private readonly updates: ChatOrderedQueue;
+  private readonly maxSendWaitMs: number;
+  private readonly pollTimeoutSeconds: number;
+  private readonly partsSent = new BoundedMap<string, number>(1000);
+  private webhook: TelegramWebhookSettings | undefined;
+  private onInbound: ((inbound: Inbound) => Promise<void>) | undefined;
+  private me: UserFromGetMe | undefined;
+  private offset = 0;
+  private polling: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(options: TelegramChannelOptions) {
+    this.logger = options.logger.child({ channel: 'telegram' });
+    this.bot = new Telegraf(options.token, { telegram: options.apiRoot ? { apiRoot: options.apiRoot } : {}, handlerTimeout: 120_000 });
+    this.transcriber = options.transcriber;
+    this.pacer = new SendPacer({ ...TELEGRAM_LIMITS, ...options.limits });
+    this.updates = new ChatOrderedQueue(options.maxUpdatesInFlight ?? 100, (err) => this.logger.error({ err: describeError(err) }, 'could not handle an update'));
+    this.maxSendWaitMs = options.maxSendWaitMs ?? 5000;
+    this.pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
+    this.bot.on('callback_query', (ctx) => this.handleButtonPress(ctx.callbackQuery, ctx.update.update_id));
+    this.bot.on('message', (ctx) => this.handleMessage(ctx.message, ctx.update.update_id));
+    this.bot.catch((err) => this.logger.error({ err: describeError(err) }, 'could not handle an update'));
+  }
+
+  /** Receive by webhook instead of long polling: `start` registers the URL and secret with Telegram. */
+  useWebhook(settings: TelegramWebhookSettings): void {
+    if (this.onInbound) throw new Error('useWebhook must be called before start');
+    this.webhook = settings;
+  }
+
+  async start(onInbound: (inbound: Inbound) => Promise<void>): Promise<void> {
+    this.me = await this.bot.telegram.getMe();
+    this.bot.botInfo = this.me;
+    if (this.webhook) {
+      this.onInbound = onInbound;
+      await this.bot.telegram.setWebhook(this.webhook.url, { secret_token: this.webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+      this.logger.info({ bot: this.me.username, mode: 'webhook' }, 'telegram channel started');
+      return;
+    }
+    await this.bot.telegram.deleteWebhook({ drop_pending_updates: false });
+    this.onInbound = onInbound;
+    this.polling = this.pollUpdates();
+    this.logger.info({ bot: this.me.username, mode: 'polling' }, 'telegram channel started');
+  }
+
+  /**
+   * Takes one update posted to the webhook. Resolves once the update is taken in (not handled), so Telegram's
+   * request is answered quickly; false when the channel is not receiving yet and Telegram should try again.
+   */
+  async acceptWebhookUpdate(update: Update): Promise<boolean> {
+    if (!this.onInbound || this.abort.signal.aborted) return false;
+    await this.takeUpdate(update);
+    return true;
+  }
+
+  /** True when `header` is the webhook secret (compared in constant time). */
+  isWebhookSecret(header: string | undefined): boolean {
+    if (!this.webhook || header === undefined) return false;
+    const expected = Buffer.from(this.webhook.secret);
+    const given = Buffer.from(header);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  async stop(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    this.abort.abort();
+    await this.polling;
+    await this.updates.drain();
+    // Confirms what was handled, so a restart does not receive it again (as telegraf's own polling does).
+    if (!this.webhook && this.offset > 0) {
+      await this.bot.telegram.callApi('getUpdates', { offset: this.offset, limit: 1, timeout: 0 }).catch(() => undefined);
+    }
+    this.onInbound = undefined;
+  }
+
+  async send(message: OutboundMessage): Promise<void> {
+    const parts = await planParts(message);
+    // A long message goes out in parts; a retry after a failed part continues where it stopped.
+    const key = parts.length > 1 ? createHash('sha256').update(JSON.stringify(message)).digest('base64url') : undefined;
+    for (let i = key ? (this.partsSent.get(key) ?? 0) : 0; i < parts.length; i++) {
+      await this.sendPart(message.chatId, parts[i]!);
+      if (key) this.partsSent.set(key, i + 1);
+    }
+    if (key) this.partsSent.delete(key);
+  }
+
+  private async sendPart(chatId: string, part: OutboundPart, migrated = false): Promise<void> {
+    const release = await this.pacer.acquire(chatId, this.maxSendWaitMs);
+    try {
+      const reply_markup = part.buttons ? inlineKeyboard(part.buttons) : undefined;
+      if (part.kind === 'photo') await this.bot.telegram.sendPhoto(chatId, part.photo, { ...(part.caption ? { caption: part.caption } : {}), ...(reply_markup ? { reply_markup } : {}) });
+      else await this.bot.telegram.sendMessage(chatId, part.text, reply_markup ? { reply_markup } : {});
+    } catch (err) {
+      const movedTo = err instanceof TelegramError ? err.parameters?.migrate_to_chat_id : undefined;
+      if (movedTo !== undefined && !migrated) {
+        // A group upgraded to a supergroup has a new id; the family circle still has the old one.
+        this.logger.warn({ chatId, movedTo: String(movedTo) }, 'telegram group moved to a new chat id; update the stored chat id');
+        release();
+        return this.sendPart(String(movedTo), part, true);
+      }
+      const mapped = toChannelSendError(err, chatId);
+      if (mapped.retryAfterMs !== undefined && err instanceof TelegramError && err.code === 429) this.pacer.holdChat(chatId, mapped.retryAfterMs);
+      throw mapped;
+    } finally {
+      release();
+    }
+  }
+
+  private async pollUpdates(): Promise<void> {
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      let batch: Update[];
+      try {
+        batch = await this.bot.telegram.callApi(
+          'getUpdates',
+          { offset: this.offset, timeout: this.pollTimeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
+          // telegraf types its signal as the abort-controller polyfill's; node-fetch takes the native one.
+          { signal: this.abort.signal as unknown as TelegrafSignal },
+        );
+        failures = 0;
+      } catch (err) {
+        if (this.abort.signal.aborted) return;
+        const waitMs = pollRetryDelay(err, failures++);
+        this.logger.warn({ err: describeError(err), retryInMs: waitMs }, 'telegram getUpdates failed');
+        await abortableSleep(waitMs, this.abort.signal);
+        continue;
+      }
+      for (const update of batch) {
+        this.offset = Math.max(this.offset, update.update_id + 1);
+        await this.takeUpdate(update);
+      }
+    }
+  }
+
+  private takeUpdate(update: Update): Promise<void> {
+    return this.updates.push(updateChatKey(update), () => this.bot.handleUpdate(update));
+  }
+
+  private async handleMessage(message: Message, updateId: number): Promise<void> {
+    const onInbound = this.onInbound;
+    if (!onInbound || !('from' in message) || !message.from || message.from.is_bot || message.chat.type === 'channel') return;
+    const chatType = message.chat.type === 'private' ? 'private' : 'group';
+    const sender: Sender = { channel: 'telegram', userId: String(message.from.id), chatId: String(message.chat.id), chatType, displayName: message.from.first_name };
+    let text = 'text' in message ? message.text : 'caption' in message ? (message.caption ?? '') : '';
+    if (chatType === 'group') {
+      const addressed = this.addressedText(message, text);
+      if (addressed === undefined) return;
+      text = addressed;
+    } else if (/^\/start(?:@\w+)?$/i.test(text.trim())) {
+      // Telegram's Start button, the first thing every new person sends: a greeting, not a request.
+      text = 'hello';
+    }
+    const base = { kind: 'message' as const, sender, updateId: String(updateId) };
+    if ('photo' in message) {
+      const largest = message.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+      return onInbound({ ...base, text, photo: largest.file_id });
+    }
+    if ('voice' in message) return onInbound({ ...base, text: await this.hearVoice(message.voice.file_id, message.voice.file_size, sender.chatId) });
+    if ('text' in message || 'caption' in message || 'sticker' in message || 'video_note' in message || 'audio' in message) {
+      // Without words (a sticker, a video) the router asks kindly for a typed message.
+      return onInbound({ ...base, text });
+    }
+  }
+
+  /**
+   * In a group the assistant answers only what is meant for it: its commands, replies to its messages and
+   * mentions of it (with privacy mode on, Telegram sends nothing else). Returns the text without the mention.
+   */
+  private addressedText(message: Message, text: string): string | undefined {
+    const username = this.me?.username ?? '';
+    const command = /^\/[A-Za-z0-9_]+(?:@(\w+))?/.exec(text);
+    if (command) return command[1] === undefined || command[1].toLowerCase() === username.toLowerCase() ? text : undefined;
+    if ('reply_to_message' in message && message.reply_to_message?.from?.id === this.me?.id) return text;
+    const mention = new RegExp(`@${username}\\b`, 'gi');
+    if (username && mention.test(text)) return text.replace(mention, '').replace(/\s{2,}/g, ' ').trim();
+    return undefined;
+  }
+
+  /** The words of a voice message, or '' (which the router answers by asking to type) when it cannot be heard. */
+  private async hearVoice(fileId: string, size: number | undefined, chatId: string): Promise<string> {
+    if (!this.transcriber || (size ?? 0) > VOICE_MAX_BYTES) return '';
+    try {
+      const link = await this.bot.telegram.getFileLink(fileId);
+      const response = await fetch(link, { signal: AbortSignal.timeout(30_000) });
+      if (!response.ok) throw new Error(`voice download answered ${response.status}`);
+      const words = (await this.transcriber.transcribe(Buffer.from(await response.arrayBuffer()), 'voice.ogg')).trim();
+      if (words) {
+        // Said back first, so the elder can tell whether the answer that follows is about what they meant.
+        await this.send({ chatId, text: `I heard: “${words}”` }).catch((err: unknown) => this.logger.warn({ chatId, err: describeError(err) }, 'could not say back a voice message'));
+      }
+      return words;
+    } catch (err) {
+      this.logger.warn({ chatId, err: describeError(err) }, 'could not transcribe a voice message');
+      return '';
+    }
+  }
+
+  private async handleButtonPress(query: CallbackQuery, updateId: number): Promise<void> {
+    const data = 'data' in query ? query.data : undefined;
+    const message = query.message;
+    const label = message && 'reply_markup' in message ? message.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === data)?.text : undefined;
+    const chatId = message ? message.chat.id : query.from.id;
+    await Promise.all([
+      this.bot.telegram.answerCbQuery(query.id).catch((err: unknown) => this.logger.warn({ chatId: String(chatId), err: describeError(err) }, 'could not answer a button press')),
+      // Replaces the keyboard with the choice made, so an elder cannot press Yes twice.
+      message && data !== undefined && data !== NOOP_BUTTON_DATA
+        ? this.bot.telegram
+            .editMessageReplyMarkup(chatId, message.message_id, undefined, { inline_keyboard: [[{ text: `✓ ${label ?? 'Done'}`, callback_data: NOOP_BUTTON_DATA }]] })
+            .catch((err: unknown) => this.logger.warn({ chatId: String(chatId), err: describeError(err) }, 'could not mark a pressed keyboard'))
+        : undefined,
+    ]);
+    if (data === undefined || data === NOOP_BUTTON_DATA || !this.onInbound) return;
+    const chatType = !message || message.chat.type === 'private' ? 'private' : 'group';
+    await this.onInbound({
+      kind: 'button',
+      sender: { channel: 'telegram', userId: String(query.from.id), chatId: String(chatId), chatType, displayName: query.from.first_name },
+      updateId: String(updateId),
+      data,
+    });
+  }
+}
+
+// ---- Outbound: parts, keyboards, errors ----------------------------------------------------------------------
+
+type PhotoInput = string | InputFile;
+type OutboundPart = { kind: 'text'; text: string; buttons?: ButtonSpec[][] } | { kind: 'photo'; photo: PhotoInput; caption?: string; buttons?: ButtonSpec[][] };
+
+/** Splits an outbound message into what Telegram accepts: a photo (with a caption when short), then texts; buttons go on the last. */
+async function planParts(message: OutboundMessage): Promise<OutboundPart[]> {
+  const buttons = message.buttons?.some((row) => row.length > 0) ? message.buttons : undefined;
+  const parts: OutboundPart[] = [];
+  let text = message.text.trim();
+  if (message.photo) {
+    const photo = await photoInput(message.photo);
+    const caption = text.length <= TELEGRAM_CAPTION_LIMIT ? text : undefined;
+    parts.push({ kind: 'photo', photo, ...(caption ? { caption } : {}) });
+    if (caption !== undefined) text = '';
+  }
+  for (const chunk of splitMessageText(text)) parts.push({ kind: 'text', text: chunk });
+  if (parts.length === 0) throw new ChannelSendError('empty message', false);
+  if (buttons) parts[parts.length - 1]!.buttons = buttons;
+  return parts;
+}
+
+/** A photo reference as telegraf takes it: a URL or file_id as is, a local path or data: URI uploaded. */
+async function photoInput(photo: string): Promise<PhotoInput> {
+  if (/^https?:\/\//i.test(photo)) return photo;
+  const data = /^data:image\/([a-z+.-]+);base64,(.*)$/is.exec(photo);
+  if (data) return { source: Buffer.from(data[2]!, 'base64'), filename: `chart.${data[1] === 'jpeg' ? 'jpg' : data[1]}` };
+  const path = photo.startsWith('file://') ? fileURLToPath(photo) : isAbsolute(photo) || photo.startsWith('./') || photo.startsWith('../') ? photo : undefined;
+  if (path === undefined) return photo;
+  try {
+    await access(path);
+  } catch {
+    throw new ChannelSendError(`photo file not found: ${path}`, false);
+  }
+  return { source: path };
+}
+
+/** Rows of buttons as an inline keyboard; Telegram refuses callback data over 64 bytes, so that is refused here. */
+function inlineKeyboard(rows: ButtonSpec[][]): InlineKeyboardMarkup {
+  for (const b of rows.flat()) {
+    if (Buffer.byteLength(b.data) > 64) throw new ChannelSendError(`button data over 64 bytes: ${b.data.slice(0, 20)}…`, false);
+  }
+  return { inline_keyboard: rows.filter((r) => r.length > 0).map((r) => r.map((b) => ({ text: b.label, callback_data: b.data }))) };
+}
+
+/**
+ * Splits a text to Telegram's limit at the best boundary in the last two thirds of each piece: a paragraph,
+ * a line, a sentence, a word, and only then mid-word (never inside a surrogate pair).
+ */
+export function splitMessageText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text.trim();
+  while (rest.length > limit) {
+    const cut = bestCut(rest.slice(0, limit + 1), limit);
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest.length > 0) parts.push(rest);
+  return parts;
+}
+
+function bestCut(window: string, limit: number): number {
+  let sentence = -1;
+  for (const m of window.matchAll(/[.!?…]["'”’)\]]*(?=\s)/g)) if (m.index + m[0].length <= limit) sentence = m.index + m[0].length;
+  const space = Math.max(window.lastIndexOf(' '), window.lastIndexOf('\t'));
+  const floor = Math.floor(limit / 3);
+  for (const at of [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), sentence, space]) if (at >= floor && at <= limit) return at;
+  const code = window.charCodeAt(limit - 1);
+  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
+}
+
+/**
+ * What a refusal means for delivery: 429 → retry after Telegram's `retry_after`; 5xx and network failures →
+ * retry; 403 (blocked, kicked, deactivated) → ChannelBlockedError; any other 4xx → give up.
+ */
+export function toChannelSendError(err: unknown, chatId: string): ChannelSendError {
+  if (err instanceof ChannelSendError) return err;
+  if (err instanceof TelegramError) {
+    const what = `telegram ${err.code}: ${err.description}`;
+    if (err.code === 429) return new ChannelSendError(what, true, (err.parameters?.retry_after ?? 1) * 1000);
+    if (err.code === 403) return new ChannelBlockedError(what, chatId);
+    return new ChannelSendError(what, err.code >= 500);
+  }
+  return new ChannelSendError(`telegram unreachable: ${describeError(err)}`, true);
+}
+
+function pollRetryDelay(err: unknown, failures: number): number {
+  if (err instanceof TelegramError && err.code === 429) return (err.parameters?.retry_after ?? 5) * 1000;
+  // 401 (token revoked) and 409 (another poller or a webhook) need a person; keep trying slowly.
+  if (err instanceof TelegramError && (err.code === 401 || err.code === 409)) return 30_000;
+  return Math.min(30_000, 500 * 2 ** failures);
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof TelegramError) return `${err.code} ${err.description}`;
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function updateChatKey(update: Update): string {
+  if ('message' in update) return String(update.message.chat.id);
+  if ('callback_query' in update) return String(update.callback_query.message?.chat.id ?? update.callback_query.from.id);
+  return 'other';
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+// ---- Pacing: one queue and one timer per process ------------------------------------------------------------
+
+/** The recent sends of one key: when each finished (Infinity while in flight). */
+class SendWindow {
+  private readonly limit: RateLimit;
+  private ends: { end: number }[] = [];
+
+  constructor(limit: RateLimit) {
+    this.limit = limit;
+  }
+
+  /**
+   * The earliest time a new send may start so that no `max + 1` sends fall within one window as Telegram sees
+   * them: counted from when earlier sends finished, which is after Telegram received them, whatever the latency.
+   */
+  nextStart(now: number): number {
+    this.ends = this.ends.filter((e) => e.end + this.limit.windowMs > now);
+    if (this.ends.length < this.limit.max) return now;
+    const sorted = this.ends.map((e) => e.end).sort((a, b) => b - a);
+    return sorted[this.limit.max - 1]! + this.limit.windowMs;
+  }
+
+  begin(): { end: number } {
+    const entry = { end: Number.POSITIVE_INFINITY };
+    this.ends.push(entry);
+    return entry;
+  }
+
+  get idle(): boolean {
+    return this.ends.length === 0;
+  }
+}
+
+interface Waiter {
+  chatId: string;
+  deadline: number;
+  resolve(release: () => void): void;
+  reject(err: Error): void;
+}
+
+/**
+ * Grants sends their turn under the bot-wide and per-chat limits. Waiting sends sit in one FIFO list and one
+ * timer wakes the list at the next time any of them may go; a send that would wait longer than its bound is
+ * handed back as a retryable error carrying the wait.
+ */
+class SendPacer {
+  private readonly limits: typeof TELEGRAM_LIMITS;
+  private readonly bot: SendWindow;
+  private readonly chats = new Map<string, SendWindow>();
+  private readonly heldUntil = new Map<string, number>();
+  private readonly waiting: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private lastSweep = 0;
+
+  constructor(limits: typeof TELEGRAM_LIMITS) {
+    this.limits = limits;
+    this.bot = new SendWindow(limits.bot);
+  }
+
+  /** Waits for a turn to send to the chat; the returned function must be called when the send has finished. */
+  acquire(chatId: string, maxWaitMs: number): Promise<() => void> {
+    const now = performance.now();
+    const expected = this.chatReadyAt(chatId, now) - now;
+    if (Number.isFinite(expected) && expected > maxWaitMs) return Promise.reject(tooSoon(expected));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ chatId, deadline: now + maxWaitMs, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** After Telegram said 429 for a chat: nothing more to it until the wait is over. */
+  holdChat(chatId: string, ms: number): void {
+    this.heldUntil.set(chatId, performance.now() + ms);
+  }
+
+  private chatWindow(chatId: string): SendWindow {
+    let w = this.chats.get(chatId);
+    if (!w) {
+      w = new SendWindow(chatId.startsWith('-') ? this.limits.group : this.limits.privateChat);
+      this.chats.set(chatId, w);
+    }
+    return w;
+  }
+
+  private chatReadyAt(chatId: string, now: number): number {
+    return Math.max(this.chatWindow(chatId).nextStart(now), this.heldUntil.get(chatId) ?? 0);
+  }
+
+  private pump(): void {
+    const now = performance.now();
+    let wakeAt = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.waiting.length; ) {
+      const w = this.waiting[i]!;
+      const readyAt = Math.max(this.bot.nextStart(now), this.chatReadyAt(w.chatId, now));
+      if (readyAt <= now) {
+        this.waiting.splice(i, 1);
+        const entries = [this.bot.begin(), this.chatWindow(w.chatId).begin()];
+        let released = false;
+        w.resolve(() => {
+          if (released) return;
+          released = true;
+          const end = performance.now();
+          for (const e of entries) e.end = end;
+          this.pump();
+        });
+        continue;
+      }
+      if (now >= w.deadline) {
+        this.waiting.splice(i, 1);
+        const chatWait = this.chatReadyAt(w.chatId, now) - now;
+        w.reject(tooSoon(Number.isFinite(chatWait) && chatWait > 0 ? chatWait : 1000));
+        continue;
+      }
+      wakeAt = Math.min(wakeAt, readyAt, w.deadline);
+      i++;
+    }
+    this.arm(wakeAt, now);
+    if (now - this.lastSweep > 60_000) this.sweep(now);
+  }
+
+  private arm(at: number, now: number): void {
+    if (at === this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (!Number.isFinite(at)) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.pump();
+    }, Math.max(0, Math.ceil(at - now)));
+  }
+
+  /** Forgets chats with no recent sends, so memory follows the chats active in the last minute. */
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [chatId, w] of this.chats) {
+      w.nextStart(now);
+      if (w.idle && !this.waiting.some((x) => x.chatId === chatId)) this.chats.delete(chatId);
+    }
+    for (const [chatId, until] of this.heldUntil) if (until <= now) this.heldUntil.delete(chatId);
+  }
+}
+
+const tooSoon = (waitMs: number): ChannelSendError => new ChannelSendError(`telegram chat rate limit: next send in ${Math.ceil(waitMs)} ms`, true, Math.ceil(waitMs));
+
+// ---- Inbound: one chat's updates in order, chats concurrently -----------------------------------------------
+
+/** Runs work in order per key and concurrently across keys, with a bound on work in hand (back-pressure). */
+class ChatOrderedQueue {
+  private readonly max: number;
+  private readonly onError: (err: unknown) => void;
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly slotWaiters: (() => void)[] = [];
+  private inHand = 0;
+
+  constructor(max: number, onError: (err: unknown) => void) {
+    this.max = max;
+    this.onError = onError;
+  }
+
+  /** Resolves when the work is taken in (after a slot is free), not when it is done. */
+  async push(key: string, work: () => Promise<void>): Promise<void> {
+    while (this.inHand >= this.max) await new Promise<void>((r) => this.slotWaiters.push(r));
+    this.inHand++;
+    const chain: Promise<void> = (this.chains.get(key) ?? Promise.resolve())
+      .then(work)
+      .catch(this.onError)
+      .finally(() => {
+        this.inHand--;
+        this.slotWaiters.shift()?.();
+        if (this.chains.get(key) === chain) this.chains.delete(key);
+      });
+    this.chains.set(key, chain);
+  }
+
+  /** Waits until all work in hand is done. */
+  async drain(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+}
+
+/** A Map that forgets its oldest entries beyond a size. */
+class BoundedMap<K, V> extends Map<K, V> {
+  private readonly capacity: number;
+
+  constructor(capacity: number) {
+    super();
+    this.capacity = capacity;
+  }
+
+  override set(key: K, value: V): this {
+    super.delete(key);
+    super.set(key, value);
+    if (this.size > this.capacity) super.delete(this.keys().next().value as K);
+    return this;
+  }
+}
