@@ -26,6 +26,11 @@ import { InProcessExecutor } from './workers/in-process-executor.ts';
 import { BullDeliveryQueue, BullTaskQueue, queueSettings, startDeliveryWorker, startTaskWorker } from './workers/bullmq-queues.ts';
 import { requeueStrandedWork } from './workers/recovery.ts';
 import { Scheduler } from './workers/scheduler.ts';
+import { registerFamilyFeatures } from './tasks/family/register-family-features.ts';
+import { doseButtonActions } from './tasks/medicines/dose-buttons.ts';
+import { dispatchDueDoses } from './tasks/medicines/dose-dispatch.ts';
+import { escalateUnansweredDoses } from './tasks/medicines/dose-escalation.ts';
+import type { TelegramChannel } from './bots/telegram/telegram-channel.ts';
 
 /** What a process does: everything (embedded), talk on channels (scale front), or run tasks and sweeps (scale worker). */
 export type ProcessRole = 'all' | 'front' | 'worker';
@@ -88,7 +93,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ? (await import('./bots/whatsapp/create-whatsapp-channel.ts')).createWhatsAppChannel({ config, orm, logger })
       : undefined;
   if (whatsapp) channels.push(whatsapp);
-  const handlers = createTaskHandlers();
+  // Telegram likewise: polling (or the webhook) belongs to the processes that talk on channels.
+  let telegram: TelegramChannel | undefined;
+  if (role !== 'worker' && config.TELEGRAM_BOT_TOKEN) {
+    telegram = (await import('./bots/telegram/create-telegram-channel.ts')).createTelegramChannel(config, logger);
+    if (telegram) channels.push(telegram);
+  }
+  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS });
   const buttons = new ButtonActionRegistry();
   const commands = new ChatCommandRegistry();
   const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics });
@@ -122,6 +133,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
     for (const channel of channels) workers.push(startDeliveryWorker(connection, channel, delivery, logger));
     closers.push(() => bullTasks.close(), () => bullDelivery.close());
   }
+  delivery.useQueue(deliveryQueue);
+  for (const action of doseButtonActions({ orm, delivery: deliveryQueue, clock, refillWarnDays: config.REFILL_WARN_DAYS })) buttons.register(action);
+  const family = registerFamilyFeatures({
+    orm,
+    clock,
+    delivery: deliveryQueue,
+    buttons,
+    commands,
+    logger,
+    defaults: { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE },
+    options: {
+      inviteTtlHours: config.INVITE_TTL_HOURS,
+      alertRepeatMinutes: config.ALERT_REPEAT_MINUTES,
+      activityReplyWindowMinutes: config.ACTIVITY_REPLY_WINDOW_MINUTES,
+      ...(config.INVITE_CODE_PEPPER ? { inviteCodePepper: config.INVITE_CODE_PEPPER } : {}),
+    },
+  });
 
   const tasks = new TaskService({ orm, handlers, queue: taskQueue, clock, maxAttempts: config.TASK_MAX_ATTEMPTS });
   const directory = new ElderDirectory(orm, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
@@ -134,12 +162,25 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await runner.run(task.id).catch((err: unknown) => logger.warn({ taskId: task.id, err: String(err) }, 'inline task deferred'));
     };
     const assistant = new Assistant({ agent, tasks, handlers, buttons, runInline, clock, logger });
-    router = new MessageRouter({ orm, directory, assistant, delivery: deliveryQueue, commands, logger, metrics });
+    router = new MessageRouter({ orm, directory, assistant, delivery: deliveryQueue, commands, buttons, conversations: family.conversations, logger, metrics });
   }
 
   const sweeps = [];
   if (role !== 'front') {
-    sweeps.push({ name: 'due-reminders', run: (now: Date) => dispatchDueReminders(orm, deliveryQueue, now, { lateWindowMinutes }) });
+    sweeps.push(
+      { name: 'due-reminders', run: (now: Date) => dispatchDueReminders(orm, deliveryQueue, now, { lateWindowMinutes }) },
+      {
+        name: 'due-doses',
+        run: (now: Date) =>
+          dispatchDueDoses(orm, deliveryQueue, now, { lateWindowMinutes, remindAgainMinutes: config.DOSE_REMIND_AGAIN_MINUTES, concurrency: config.mode === 'scale' ? 2 : 1 }),
+      },
+      {
+        name: 'unanswered-doses',
+        run: (now: Date) =>
+          escalateUnansweredDoses(orm, deliveryQueue, now, { escalateMinutes: config.DOSE_ESCALATE_MINUTES, missedAfterMinutes: config.DOSE_MISSED_AFTER_MINUTES }),
+      },
+      ...family.sweeps,
+    );
   }
   if (config.mode === 'scale') sweeps.push({ name: 'requeue-stranded', run: (now: Date) => requeueStrandedWork(orm, taskQueue, deliveryQueue, now) });
   const scheduler = new Scheduler({ sweeps, now: () => clock.now(), logger });
@@ -163,6 +204,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
         if (taskQueue instanceof BullTaskQueue) metrics.queueDepth.set({ queue: 'tasks' }, await taskQueue.queue.count());
       },
     });
+    if (telegram && config.TELEGRAM_WEBHOOK_URL) {
+      const { mountTelegramWebhook } = await import('./bots/telegram/telegram-webhook.ts');
+      mountTelegramWebhook(http, telegram, { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET });
+    }
     await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
   }
 

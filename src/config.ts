@@ -47,7 +47,7 @@ export const configSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: url(['http', 'https']),
   TELEGRAM_WEBHOOK_URL: url(['https', 'http']),
-  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 of A-Z a-z 0-9 _ -').optional()),
   WHATSAPP_ENABLED: z.enum(['true', 'false']).default('false'),
   WHATSAPP_SESSION: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, - or _').default('default'),
   WHATSAPP_MIN_SEND_INTERVAL_MS: int(1500, 250),
@@ -59,6 +59,16 @@ export const configSchema = z.object({
   SWEEP_CRON: z.string().refine((v) => cron.validate(v), { message: 'expected a cron expression such as "* * * * *"' }).default('* * * * *'),
   WORKER_HTTP: z.enum(['true', 'false']).default('false'),
   LATE_WINDOW_MINUTES: int(120, 0),
+  DOSE_REMIND_AGAIN_MINUTES: int(30, 1),
+  DOSE_ESCALATE_MINUTES: int(30, 1),
+  DOSE_MISSED_AFTER_MINUTES: int(60, 1),
+  REFILL_WARN_DAYS: int(5, 0, 365),
+  INVITE_TTL_HOURS: int(24, 1, 24 * 30),
+  ALERT_REPEAT_MINUTES: int(3, 1, 120),
+  ACTIVITY_REPLY_WINDOW_MINUTES: int(180, 1),
+  INVITE_CODE_PEPPER: optionalString,
+  TELEGRAM_TRANSCRIBE: z.enum(['true', 'false']).default('false'),
+  TELEGRAM_TRANSCRIBE_MODEL: z.string().default('whisper-1'),
   CHAT_USER: z.string().min(1).default('local'),
   CHAT_ELDER_NAME: z.string().min(1).default('Grandma'),
 });
@@ -89,6 +99,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const missing = c.DATABASE_URL ? 'REDIS_URL' : 'DATABASE_URL';
     throw new ConfigError(`Invalid setting ${missing}: scale mode needs both DATABASE_URL and REDIS_URL`);
   }
+  if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid setting TELEGRAM_WEBHOOK_SECRET: webhook mode (TELEGRAM_WEBHOOK_URL) needs a secret of 1-256 of A-Z a-z 0-9 _ -');
+  }
   const model = c.MODEL ?? (c.OPENAI_API_KEY || c.OPENAI_BASE_URL ? 'hybrid' : 'offline');
   if (model !== 'offline' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
     throw new ConfigError(`Invalid setting MODEL: '${model}' needs OPENAI_API_KEY or OPENAI_BASE_URL`);
@@ -118,7 +131,7 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 /** The configuration with secrets masked, for a debug log line. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...config };
-  for (const key of ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']) {
+  for (const key of ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER']) {
     if (masked[key]) masked[key] = '***';
   }
   for (const key of ['DATABASE_URL', 'REDIS_URL']) {

@@ -8,7 +8,7 @@ import type { ElderDirectory } from '../tasks/elders/elder-directory.ts';
 import { MessageLog } from '../messaging/message-log.entity.ts';
 import { OutboxBatch, type DeliveryQueue } from '../messaging/outbox.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { ActionReply, Actor, ChatCommandRegistry } from '../tasks/button-actions.ts';
+import type { ActionReply, Actor, ButtonActionRegistry, ChatCommandRegistry } from '../tasks/button-actions.ts';
 
 /**
  * Conversations that are not an elder talking about themself: family members and caregivers asking about
@@ -38,12 +38,14 @@ export class MessageRouter {
   private readonly assistant: Assistant;
   private readonly delivery: DeliveryQueue;
   private readonly commands: ChatCommandRegistry | undefined;
+  private readonly buttons: ButtonActionRegistry | undefined;
   private readonly conversations: Conversations | undefined;
   private readonly logger: Logger;
   private readonly metrics: Metrics | undefined;
 
-  constructor(deps: { orm: MikroORM; directory: ElderDirectory; assistant: Assistant; delivery: DeliveryQueue; commands?: ChatCommandRegistry; conversations?: Conversations; logger: Logger; metrics?: Metrics }) {
+  constructor(deps: { orm: MikroORM; directory: ElderDirectory; assistant: Assistant; delivery: DeliveryQueue; commands?: ChatCommandRegistry; buttons?: ButtonActionRegistry; conversations?: Conversations; logger: Logger; metrics?: Metrics }) {
     this.commands = deps.commands;
+    this.buttons = deps.buttons;
     this.conversations = deps.conversations;
     this.orm = deps.orm;
     this.directory = deps.directory;
@@ -68,6 +70,10 @@ export class MessageRouter {
         (sender.chatType === 'private' && !command
           ? await this.directory.registerElder({ channel: sender.channel, userId: sender.userId, chatId: sender.chatId, ...(sender.displayName ? { displayName: sender.displayName } : {}) })
           : null);
+      if (known && !known.account.active && sender.chatType === 'private' && sender.chatId === known.account.chatId) {
+        await this.directory.markReachable(known.account.id);
+        known.account.active = true;
+      }
       const elderId = known?.elder?.id ?? null;
       const history = elderId ? await recentConversation(this.orm, chat) : [];
       if (!(await this.logInbound(inbound, text.slice(0, MAX_INBOUND_CHARS), elderId, known?.account.id ?? null))) {
@@ -82,8 +88,16 @@ export class MessageRouter {
         replies = await command.command.handle(command.args, { channel: sender.channel, userId: sender.userId, chatId: sender.chatId, chatType: sender.chatType, ...(sender.displayName ? { displayName: sender.displayName } : {}) }, actor);
       } else if (conversationReplies) {
         replies = conversationReplies;
+      } else if (inbound.kind === 'button' && actor && !actor.elder) {
+        // Family members and caregivers press buttons too ("I'm on it", "I'll check", which elder they mean).
+        const action = this.buttons?.find(inbound.data);
+        replies = action ? await action.handle(inbound.data, actor) : [{ text: 'Sorry, that button no longer works.' }];
       } else if (!known?.elder) {
-        replies = [{ text: 'Hello! I help older people with reminders, medicines and bookings. Ask them to add me to their family group with an invite code.' }];
+        // In a group the bot only speaks when spoken to by someone it knows; in private it says what it is.
+        replies =
+          sender.chatType === 'group'
+            ? []
+            : [{ text: 'Hello! I help older people with reminders, medicines and bookings. Ask them to add me to their family group with an invite code.' }];
       } else if (inbound.kind === 'message' && text.length === 0 && !inbound.photo) {
         replies = [{ text: 'I did not catch any words there. Could you type your message?' }];
       } else if (inbound.kind === 'message' && text.length > MAX_INBOUND_CHARS) {

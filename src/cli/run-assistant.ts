@@ -24,9 +24,12 @@ async function settleChat(orm: MikroORM, chatId: string, timeoutMs: number): Pro
  * Runs the assistant with the terminal chat: `npm start` (with HTTP and sweeps, keeps running after input
  * ends) and `npm run chat` (leaves when input ends). The one place processes are started and stopped.
  */
-export async function runAssistant(options: { http: boolean; exitWhenInputEnds: boolean }): Promise<void> {
+export async function runAssistant(options: { http: boolean; exitWhenInputEnds: boolean; quietLogs: boolean }): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger(config.LOG_LEVEL);
+  // In the terminal chat, routine logs would interleave with the conversation: warnings and errors only,
+  // unless LOG_LEVEL is set explicitly.
+  const level = options.quietLogs && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL;
+  const logger = createLogger(level);
   logger.debug({ config: describeConfig(config) }, 'configuration');
   let app: App | undefined;
   const terminal = new TerminalChannel({

@@ -135,11 +135,21 @@ export function startTaskWorker(settings: QueueSettings, runner: TaskRunner, con
   return worker;
 }
 
+/**
+ * Sends per second across every process, per channel: Telegram allows a bot 30 messages/s; one job every
+ * 34 ms keeps under it evenly (no bursts at second boundaries). Per-chat pacing is the channel's own.
+ */
+export const CHANNEL_RATE_LIMITS: Record<string, { max: number; duration: number }> = {
+  telegram: { max: 1, duration: 34 },
+};
+
 /** Starts a BullMQ worker that sends a channel's outbound messages (one chat's, for an exclusive channel). */
 export function startDeliveryWorker(settings: QueueSettings, channel: { name: string; exclusiveChatId?: string }, delivery: MessageDelivery, logger: Logger, concurrency = 5): Worker<IdJob> {
+  const limiter = CHANNEL_RATE_LIMITS[channel.name];
   const worker = new Worker<IdJob>(deliveryQueueName(channel.name, channel.exclusiveChatId ?? ''), async (job: Job<IdJob>) => delivery.deliver(job.data.id), {
     ...settings,
     concurrency,
+    ...(limiter ? { limiter } : {}),
     settings: { backoffStrategy: (_attempts, _type, err) => retryDelay(err) },
   });
   worker.on('error', (err) => logger.error({ err: err.message, channel: channel.name }, 'delivery worker error'));

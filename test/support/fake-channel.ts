@@ -1,5 +1,6 @@
 import type { Channel, Inbound, OutboundMessage } from '../../src/bots/channel-port.ts';
 import type { ChannelName } from '../../src/tasks/elders/channel-account.entity.ts';
+import { ChannelBlockedError } from '../../src/bots/channel-errors.ts';
 
 /** A channel for tests: inbound messages are injected, outbound ones are recorded. */
 export class FakeChannel implements Channel {
@@ -7,6 +8,8 @@ export class FakeChannel implements Channel {
   readonly sent: OutboundMessage[] = [];
   private onInbound: ((inbound: Inbound) => Promise<void>) | undefined;
   private seq = 0;
+  /** Chats that have blocked the bot: sends to them are refused as the platform would (403). */
+  readonly blocked = new Set<string>();
 
   constructor(name: ChannelName = 'telegram') {
     this.name = name;
@@ -17,6 +20,7 @@ export class FakeChannel implements Channel {
   }
 
   async send(message: OutboundMessage): Promise<void> {
+    if (this.blocked.has(message.chatId)) throw new ChannelBlockedError('Forbidden: bot was blocked by the user', message.chatId);
     this.sent.push(message);
   }
 

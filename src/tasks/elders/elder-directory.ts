@@ -38,6 +38,14 @@ export class ElderDirectory {
     return { account, elder };
   }
 
+  /**
+   * The person wrote, so the chat works again: an account marked inactive because the platform refused a
+   * message (blocked bot) is active again. Returns true when it was inactive.
+   */
+  async markReachable(accountId: string): Promise<boolean> {
+    return (await this.orm.em.fork().nativeUpdate(ChannelAccount, { id: accountId, active: false }, { active: true })) > 0;
+  }
+
   /** Registers a new elder with their own account; a concurrent first message of the same person finds the winner's. */
   async registerElder(identity: SenderIdentity, name?: string, timezone?: string): Promise<KnownSender> {
     const em = this.orm.em.fork();
