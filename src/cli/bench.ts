@@ -19,7 +19,8 @@ const ALL = ['task-path', 'reminders', 'telegram'];
 const argv = process.argv.slice(2);
 const outIndex = argv.indexOf('--out');
 const out = outIndex >= 0 ? argv[outIndex + 1]! : 'bench-results.json';
-const names = argv.filter((a, i) => !a.startsWith("--") && (outIndex < 0 || i !== outIndex + 1));
+// Every --flag takes a value, so a name is a word that is neither a flag nor a flag's value.
+const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
 const selected = names.length > 0 ? names : ALL;
 
 const results: BenchResult[] = [];

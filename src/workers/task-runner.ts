@@ -1,7 +1,6 @@
-import { raw, type MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { MikroORM } from '@mikro-orm/core';
 import { Task } from '../tasks/task.entity.ts';
-import { Elder } from '../tasks/elders/elder.entity.ts';
+import { TaskClaims } from './task-claims.ts';
 import type { TaskHandlerRegistry } from '../tasks/task-handler.ts';
 import { PermanentTaskError, TaskBusyError, TaskRetryError } from '../tasks/task-errors.ts';
 import { OutboxBatch, type DeliveryQueue } from '../messaging/outbox.ts';
@@ -18,8 +17,8 @@ class LeaseLostError extends Error {
 }
 
 /**
- * Executes one task by id, the same way in every mode. The claim (queued → running, attempts + 1) and the
- * success (running → succeeded, with the handler's side effects) are conditional updates on the attempt
+ * Executes one task by id, the same way in every mode. The claim (queued → running, attempts + 1, batched
+ * with the other claims of the moment by TaskClaims) and the success (running → succeeded, with the handler's side effects) are conditional updates on the attempt
  * number, so a job delivered twice, or a worker that dies and is replaced, never commits a side effect twice.
  */
 export class TaskRunner {
@@ -31,6 +30,7 @@ export class TaskRunner {
   private readonly leaseMs: number;
   private readonly backoffMs: number;
   private readonly metrics: Metrics | undefined;
+  private readonly claims: TaskClaims;
 
   constructor(deps: {
     orm: MikroORM;
@@ -50,6 +50,7 @@ export class TaskRunner {
     this.leaseMs = deps.leaseMs;
     this.backoffMs = deps.backoffMs;
     this.metrics = deps.metrics;
+    this.claims = new TaskClaims({ orm: this.orm, clock: this.clock, leaseMs: this.leaseMs });
   }
 
   /**
@@ -58,22 +59,14 @@ export class TaskRunner {
    */
   async run(taskId: string): Promise<RunOutcome> {
     const em = this.orm.em.fork();
-    const now = this.clock.now();
-    // Claim in one statement: queued (or running with an expired lease, its worker dead) → running, attempt + 1.
-    const rows = (await (em as unknown as SqlEntityManager)
-      .createQueryBuilder(Task)
-      .update({ status: 'running', attempts: raw('attempts + 1'), leaseExpiresAt: new Date(now.getTime() + this.leaseMs), updatedAt: now })
-      .where({ id: taskId, $or: [{ status: 'queued' }, { status: 'running', leaseExpiresAt: { $lt: now } }] })
-      .returning(['elderId', 'kind', 'args', 'attempts', 'maxAttempts', 'replyChannel', 'replyChatId'])
-      .execute('all')) as unknown as Record<string, unknown>[];
-    const claimedRow = rows[0];
-    if (!claimedRow) {
+    const claimed = await this.claims.claim(taskId);
+    if (!claimed) {
       const current = await em.findOne(Task, { id: taskId }, { fields: ['status'] });
       if (current?.status === 'running') throw new TaskBusyError(`task ${taskId} is running elsewhere`);
       if (current?.status === 'queued') throw new TaskBusyError(`task ${taskId} was claimed by another worker`);
       return 'skipped';
     }
-    const task = em.map(Task, { id: taskId, ...claimedRow, status: 'running' });
+    const { task, elder } = claimed;
     const attempt = task.attempts;
     const log = this.logger.child({ taskId, elderId: task.elderId, kind: task.kind, attempt });
 
@@ -81,7 +74,6 @@ export class TaskRunner {
     const outbox = new OutboxBatch();
     try {
       if (!handler) throw new PermanentTaskError(`no handler for ${task.kind}`, 'I do not know how to do that yet.');
-      const elder = await em.findOne(Elder, { id: task.elderId });
       if (!elder) throw new PermanentTaskError(`elder ${task.elderId} not found`, 'I could not find your details.');
       const args = handler.schema.parse(task.args);
       await em.fork().transactional(async (tx) => {
