@@ -31,6 +31,11 @@ import { doseButtonActions } from './tasks/medicines/dose-buttons.ts';
 import { dispatchDueDoses } from './tasks/medicines/dose-dispatch.ts';
 import { escalateUnansweredDoses } from './tasks/medicines/dose-escalation.ts';
 import type { TelegramChannel } from './bots/telegram/telegram-channel.ts';
+import { defaultBookingProviders } from './tasks/bookings/booking-service.ts';
+import { bookingButtonActions } from './tasks/bookings/booking-buttons.ts';
+import { dispatchBookingReminders } from './tasks/bookings/booking-reminders.ts';
+import { seedVenues, DEFAULT_VENUES_FILE } from './tasks/bookings/venue-directory.ts';
+import { PartnerProvider } from './tasks/bookings/providers/partner-provider.ts';
 
 /** What a process does: everything (embedded), talk on channels (scale front), or run tasks and sweeps (scale worker). */
 export type ProcessRole = 'all' | 'front' | 'worker';
@@ -99,7 +104,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     telegram = (await import('./bots/telegram/create-telegram-channel.ts')).createTelegramChannel(config, logger);
     if (telegram) channels.push(telegram);
   }
-  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS });
+  await seedVenues(orm, config.VENUES_FILE ?? DEFAULT_VENUES_FILE);
+  const partner =
+    config.PARTNER_API_URL && config.PARTNER_API_KEY
+      ? new PartnerProvider({ baseUrl: config.PARTNER_API_URL, apiKey: config.PARTNER_API_KEY, timeoutMs: config.PARTNER_TIMEOUT_MS, logger: logger.child({ provider: 'partner' }) })
+      : undefined;
+  const bookingProviders = defaultBookingProviders(partner ? { partner } : {});
+  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders });
   const buttons = new ButtonActionRegistry();
   const commands = new ChatCommandRegistry();
   const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics });
@@ -152,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const tasks = new TaskService({ orm, handlers, queue: taskQueue, clock, maxAttempts: config.TASK_MAX_ATTEMPTS });
+  for (const action of bookingButtonActions({ orm, tasks, handlers, delivery: deliveryQueue, clock, providers: bookingProviders })) buttons.register(action);
   const directory = new ElderDirectory(orm, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
   let router: MessageRouter | undefined;
   if (role !== 'worker') {
@@ -179,6 +191,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         run: (now: Date) =>
           escalateUnansweredDoses(orm, deliveryQueue, now, { escalateMinutes: config.DOSE_ESCALATE_MINUTES, missedAfterMinutes: config.DOSE_MISSED_AFTER_MINUTES }),
       },
+      { name: 'booking-reminders', run: (now: Date) => dispatchBookingReminders(orm, deliveryQueue, now) },
       ...family.sweeps,
     );
   }
@@ -207,6 +220,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (telegram && config.TELEGRAM_WEBHOOK_URL) {
       const { mountTelegramWebhook } = await import('./bots/telegram/telegram-webhook.ts');
       mountTelegramWebhook(http, telegram, { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET });
+    }
+    if (config.PARTNER_WEBHOOK_SECRET) {
+      const { mountPartnerWebhook } = await import('./tasks/bookings/providers/partner-webhook.ts');
+      mountPartnerWebhook(http, { orm, delivery: deliveryQueue, clock, secret: config.PARTNER_WEBHOOK_SECRET, logger: logger.child({ webhook: 'partner' }) });
     }
     await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
   }

@@ -67,6 +67,11 @@ export const configSchema = z.object({
   ALERT_REPEAT_MINUTES: int(3, 1, 120),
   ACTIVITY_REPLY_WINDOW_MINUTES: int(180, 1),
   INVITE_CODE_PEPPER: optionalString,
+  VENUES_FILE: optionalString,
+  PARTNER_API_URL: url(['https', 'http']),
+  PARTNER_API_KEY: optionalString,
+  PARTNER_TIMEOUT_MS: int(10000, 100, 120000),
+  PARTNER_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'expected at least 16 characters').optional()),
   TELEGRAM_TRANSCRIBE: z.enum(['true', 'false']).default('false'),
   TELEGRAM_TRANSCRIBE_MODEL: z.string().default('whisper-1'),
   CHAT_USER: z.string().min(1).default('local'),
@@ -102,6 +107,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError('Invalid setting TELEGRAM_WEBHOOK_SECRET: webhook mode (TELEGRAM_WEBHOOK_URL) needs a secret of 1-256 of A-Z a-z 0-9 _ -');
   }
+  if (c.PARTNER_API_URL && !c.PARTNER_API_KEY) throw new ConfigError('Invalid setting PARTNER_API_KEY: the partner API (PARTNER_API_URL) needs a key');
+  if (c.PARTNER_API_URL && c.PARTNER_TIMEOUT_MS >= c.TASK_LEASE_MS) throw new ConfigError('Invalid setting PARTNER_TIMEOUT_MS: must be shorter than TASK_LEASE_MS');
   const model = c.MODEL ?? (c.OPENAI_API_KEY || c.OPENAI_BASE_URL ? 'hybrid' : 'offline');
   if (model !== 'offline' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
     throw new ConfigError(`Invalid setting MODEL: '${model}' needs OPENAI_API_KEY or OPENAI_BASE_URL`);
@@ -131,7 +138,7 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 /** The configuration with secrets masked, for a debug log line. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...config };
-  for (const key of ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER']) {
+  for (const key of ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER', 'PARTNER_API_KEY', 'PARTNER_WEBHOOK_SECRET']) {
     if (masked[key]) masked[key] = '***';
   }
   for (const key of ['DATABASE_URL', 'REDIS_URL']) {

@@ -1,7 +1,8 @@
 import { TaskHandlerRegistry } from './task-handler.ts';
 import { setReminderTask } from './reminders/set-reminder.task.ts';
-import { bookRestaurantTask, bookSalonTask } from './bookings/book-venue.task.ts';
-import { cancelBookingTask } from './bookings/cancel-booking.task.ts';
+import { createBookRestaurantTask, createBookSalonTask } from './bookings/book-venue.task.ts';
+import { defaultBookingProviders, type BookingProviders } from './bookings/booking-service.ts';
+import { createCancelBookingTask } from './bookings/cancel-booking.task.ts';
 import { addMedicationTask } from './medicines/add-medication.task.ts';
 import { createLogDoseTask } from './medicines/log-dose.task.ts';
 import { notifyFamilyTask } from './family/notify-family.task.ts';
@@ -13,14 +14,17 @@ import { getScheduleTask } from './schedule/get-schedule.task.ts';
 export interface TaskHandlerOptions {
   /** REFILL_WARN_DAYS: a taken dose may warn that a counted medicine runs out within this many days. */
   refillWarnDays?: number;
+  /** How bookings are made, by `venue.provider` (default: the built-in book and asking the family; add 'partner'). */
+  bookingProviders?: BookingProviders;
 }
 
 /** Every task kind the assistant can run: one per tool of the contract. */
 export function createTaskHandlers(options: TaskHandlerOptions = {}): TaskHandlerRegistry {
+  const providers = options.bookingProviders ?? defaultBookingProviders();
   return new TaskHandlerRegistry()
-    .register(bookRestaurantTask)
-    .register(bookSalonTask)
-    .register(cancelBookingTask)
+    .register(createBookRestaurantTask(providers))
+    .register(createBookSalonTask(providers))
+    .register(createCancelBookingTask(providers))
     .register(addMedicationTask)
     .register(createLogDoseTask({ refillWarnDays: options.refillWarnDays ?? 5 }))
     .register(setReminderTask)

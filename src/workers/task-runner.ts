@@ -112,7 +112,9 @@ export class TaskRunner {
         log.error({ err: message }, 'task failed');
         return 'failed';
       }
-      const delayMs = this.backoffMs * 2 ** (attempt - 1);
+      // A handler that knows when to try again (a partner's Retry-After) is not retried sooner than that.
+      const backoff = this.backoffMs * 2 ** (attempt - 1);
+      const delayMs = err instanceof TaskRetryError ? Math.max(err.delayMs, backoff) : backoff;
       await em.nativeUpdate(
         Task,
         { id: taskId, status: 'running', attempts: attempt },

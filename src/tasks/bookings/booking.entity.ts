@@ -7,7 +7,7 @@ export const BOOKING_STATUSES = ['held', 'requested', 'confirmed', 'cancelled', 
 export const BookingSchema = defineEntity({
   name: 'Booking',
   tableName: 'bookings',
-  indexes: [{ properties: ['venueId', 'startAt'] }, { properties: ['elderId', 'startAt'] }],
+  indexes: [{ properties: ['venueId', 'startAt'] }, { properties: ['elderId', 'startAt'] }, { properties: ['status', 'startAt'] }],
   properties: {
     id: p.uuid().primary(),
     elderId: p.uuid(),
@@ -22,6 +22,10 @@ export const BookingSchema = defineEntity({
     reference: p.string().length(16).unique(),
     providerRef: p.string().length(200).nullable(),
     notes: p.text().nullable(),
+    /** When the day-before reminder was sent (or found unnecessary); claimed by a conditional update. */
+    remindedDayBeforeAt: p.datetime().nullable(),
+    /** When the two-hours-before reminder was sent (or found unnecessary); claimed by a conditional update. */
+    remindedSoonAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
