@@ -34,6 +34,11 @@ export interface TaskHandler<Args extends Record<string, unknown> = Record<strin
   readonly readOnly?: boolean;
   /** True when waiting for a yes could cost safety (an emergency): it is queued at once. */
   readonly skipConfirmation?: boolean;
+  /**
+   * Settles what the elder said against the records before it is read back (a misspelt venue becomes the
+   * directory's name), so the elder says yes to what will really happen. Optional; returns the arguments.
+   */
+  prepare?(args: Args, ctx: { em: EntityManager; elder: Elder }): Promise<Args>;
   /** The plain sentence that says what will happen, ending with a question for a yes. */
   readBack(args: Args, elder: Elder): string;
   execute(args: Args, ctx: TaskContext): Promise<TaskOutcome>;

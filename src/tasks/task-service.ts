@@ -55,10 +55,17 @@ export class TaskService {
     return parsed.data;
   }
 
+  /** The handler's own settling of the arguments (see TaskHandler.prepare), validated again after it. */
+  private async prepare(em: EntityManager, request: TaskRequest, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const handler = this.handlers.get(request.kind);
+    if (!handler?.prepare) return args;
+    return this.validate(request.kind, await handler.prepare(args, { em, elder: request.elder }));
+  }
+
   /** Saves a task that waits for the elder's yes. Any earlier unanswered proposal for the elder is cancelled. */
   async propose(request: TaskRequest): Promise<Task> {
-    const args = this.validate(request.kind, request.args);
     const em = this.orm.em.fork();
+    const args = await this.prepare(em, request, this.validate(request.kind, request.args));
     return em.transactional(async (tx) => {
       await tx.nativeUpdate(Task, { elderId: request.elder.id, status: 'pending_confirmation' }, { status: 'cancelled', finishedAt: this.clock.now() });
       return this.insert(tx, request, args, 'pending_confirmation');

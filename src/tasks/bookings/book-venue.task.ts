@@ -1,3 +1,5 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { findVenue } from './venue-directory.ts';
 import type { TaskHandler } from '../task-handler.ts';
 import { bookRestaurantArgs, bookSalonArgs, type BookRestaurantArgs, type BookSalonArgs } from '../tool-args.ts';
 import { sayLocalDateTime } from '../../lib/local-time.ts';
@@ -14,6 +16,7 @@ export function createBookRestaurantTask(providers: BookingProviders = defaultBo
     kind: 'book_restaurant',
     label: 'book your table',
     schema: bookRestaurantArgs,
+    prepare: (args, { em }) => withDirectoryName(em, args, 'restaurant'),
     readBack: (args, elder) => `${args.venue}, ${people(args.party_size)}, ${sayLocalDateTime(args.start, elder.timezone)}${withNotes(args.notes)}. Shall I book it?`,
     execute: (args, ctx) =>
       makeBooking({ kind: 'restaurant', venue: args.venue, start: args.start, partySize: args.party_size, service: null, notes: args.notes ?? null }, ctx, providers),
@@ -26,9 +29,16 @@ export function createBookSalonTask(providers: BookingProviders = defaultBooking
     kind: 'book_salon',
     label: 'book your appointment',
     schema: bookSalonArgs,
+    prepare: (args, { em }) => withDirectoryName(em, args, 'salon'),
     readBack: (args, elder) =>
       `${args.service ? `${capitalise(args.service)} at ` : ''}${args.venue}, ${sayLocalDateTime(args.start, elder.timezone)}${withNotes(args.notes)}. Shall I book it?`,
     execute: (args, ctx) =>
       makeBooking({ kind: 'salon', venue: args.venue, start: args.start, partySize: null, service: args.service ?? null, notes: args.notes ?? null }, ctx, providers),
   };
+}
+
+/** The venue as the directory names it when the elder's words match one venue clearly ("olive gardn" → "Olive Garden"). */
+async function withDirectoryName<Args extends { venue: string }>(em: EntityManager, args: Args, kind: 'restaurant' | 'salon'): Promise<Args> {
+  const match = await findVenue(em, args.venue, kind);
+  return match.kind === 'found' ? { ...args, venue: match.venue.name } : args;
 }
