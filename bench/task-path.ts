@@ -56,6 +56,8 @@ async function taskPath(tasks: number, concurrency: number, prefix: string, sche
     label: 'do nothing',
     schema: z.object({}),
     readBack: () => 'Nothing?',
+    // Like every handler that only touches the database, it may share a commit with other tasks.
+    groupCommit: true,
     execute: async () => ({ result: {} }),
   });
   const runner = new TaskRunner({ orm, handlers, delivery: { enqueueDeliveries: async () => undefined }, clock: systemClock, logger, leaseMs: 60_000, backoffMs: 1000 });

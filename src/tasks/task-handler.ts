@@ -32,6 +32,11 @@ export interface TaskHandler<Args extends Record<string, unknown> = Record<strin
   readonly schema: z.ZodType<Args>;
   /** True when the task has no consequence and runs without asking (reading a schedule). */
   readonly readOnly?: boolean;
+  /**
+   * True when `execute` only reads and writes the database (no call to another system), so runs of several
+   * tasks may share one transaction (group commit); a failing one is then run again alone.
+   */
+  readonly groupCommit?: boolean;
   /** True when waiting for a yes could cost safety (an emergency): it is queued at once. */
   readonly skipConfirmation?: boolean;
   /**

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { Task } from '../tasks/task.entity.ts';
 import { TaskClaims } from './task-claims.ts';
+import { LeaseLostError, TaskCommits } from './task-commits.ts';
 import type { TaskHandlerRegistry } from '../tasks/task-handler.ts';
 import { PermanentTaskError, TaskBusyError, TaskRetryError } from '../tasks/task-errors.ts';
 import { OutboxBatch, type DeliveryQueue } from '../messaging/outbox.ts';
@@ -11,10 +12,6 @@ import type { Metrics } from '../http/metrics.ts';
 /** How a run ended: done, given up, or nothing to do (already finished, cancelled, or taken over). */
 export type RunOutcome = 'succeeded' | 'failed' | 'skipped';
 
-/** The task's transaction found that another worker took the task over; its work is rolled back. */
-class LeaseLostError extends Error {
-  override name = 'LeaseLostError';
-}
 
 /**
  * Executes one task by id, the same way in every mode. The claim (queued → running, attempts + 1, batched
@@ -31,6 +28,7 @@ export class TaskRunner {
   private readonly backoffMs: number;
   private readonly metrics: Metrics | undefined;
   private readonly claims: TaskClaims;
+  private readonly commits: TaskCommits;
 
   constructor(deps: {
     orm: MikroORM;
@@ -51,6 +49,7 @@ export class TaskRunner {
     this.backoffMs = deps.backoffMs;
     this.metrics = deps.metrics;
     this.claims = new TaskClaims({ orm: this.orm, clock: this.clock, leaseMs: this.leaseMs });
+    this.commits = new TaskCommits({ orm: this.orm, clock: this.clock });
   }
 
   /**
@@ -76,25 +75,7 @@ export class TaskRunner {
       if (!handler) throw new PermanentTaskError(`no handler for ${task.kind}`, 'I do not know how to do that yet.');
       if (!elder) throw new PermanentTaskError(`elder ${task.elderId} not found`, 'I could not find your details.');
       const args = handler.schema.parse(task.args);
-      await em.fork().transactional(async (tx) => {
-        const outcome = await handler.execute(args, { em: tx, task, elder, outbox, clock: this.clock });
-        if (outcome.reply) {
-          outbox.stage(tx, {
-            channel: task.replyChannel,
-            chatId: task.replyChatId,
-            elderId: task.elderId,
-            text: outcome.reply,
-            idempotencyKey: `task-reply:${task.id}`,
-          });
-        }
-        await tx.flush();
-        const done = await tx.nativeUpdate(
-          Task,
-          { id: taskId, status: 'running', attempts: attempt },
-          { status: 'succeeded', result: outcome.result, error: null, leaseExpiresAt: null, finishedAt: this.clock.now(), updatedAt: this.clock.now() },
-        );
-        if (done !== 1) throw new LeaseLostError(`task ${taskId} attempt ${attempt} lost its lease`);
-      });
+      await this.commits.commit({ task, elder, handler, args, attempt, outbox });
       await outbox.dispatch(this.delivery);
       this.metrics?.tasks.inc({ kind: task.kind, status: 'succeeded' });
       log.info('task succeeded');

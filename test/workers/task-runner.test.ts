@@ -4,7 +4,7 @@ import { Task } from '../../src/tasks/task.entity.ts';
 import { MessageLog } from '../../src/messaging/message-log.entity.ts';
 import { FakeClock } from '../../src/lib/clock.ts';
 import type { App } from '../../src/app.ts';
-import { TaskBusyError, TaskRetryError } from '../../src/tasks/task-errors.ts';
+import { PermanentTaskError, TaskBusyError, TaskRetryError } from '../../src/tasks/task-errors.ts';
 import { TaskRunner } from '../../src/workers/task-runner.ts';
 import { TaskHandlerRegistry } from '../../src/tasks/task-handler.ts';
 import { createLogger } from '../../src/lib/logger.ts';
@@ -147,5 +147,54 @@ describe.each(MODES)('task runner (%s)', (mode) => {
     await expect(app.tasks.propose({ ...request, args: { text: '', at: '2026-11-25T17:00' } })).rejects.toThrow(/text/);
     await expect(app.tasks.propose({ ...request, args: { text: 'x', at: 'tomorrow' } })).rejects.toThrow(/at/);
     expect(await app.orm.em.fork().count(Task, { elderId: elder.id })).toBe(0);
+  });
+
+  it('commits tasks ready together in one transaction, and a failing one decides only for itself', async () => {
+    const { elder, account } = await anElder(app.orm);
+    const executions = new Map<string, number>();
+    // Each run writes a reminder (the side effect) and replies; the one named "boom" fails after writing.
+    const grouped = new TaskHandlerRegistry().register({
+      kind: 'note',
+      label: 'note it',
+      schema: z.object({ text: z.string() }),
+      groupCommit: true,
+      readBack: () => 'Note it?',
+      execute: async (args, ctx) => {
+        executions.set(args.text, (executions.get(args.text) ?? 0) + 1);
+        ctx.em.create(Reminder, {
+          id: randomUUID(), elderId: ctx.elder.id, taskId: ctx.task.id, text: args.text, localAt: '2026-11-25T17:00', timezone: 'Europe/London', repeat: null,
+          status: 'active', nextFireAt: new Date('2026-11-25T17:00:00Z'), lastFiredAt: null, channel: 'telegram', chatId: account.chatId,
+        });
+        if (args.text === 'boom') throw new PermanentTaskError('boom', 'That did not work.');
+        return { result: { text: args.text }, reply: `Noted: ${args.text}` };
+      },
+    });
+    const runner = new TaskRunner({ orm: app.orm, handlers: grouped, delivery: { enqueueDeliveries: async () => undefined }, clock, logger: createLogger('silent'), leaseMs: 1000, backoffMs: 100 });
+    const em = app.orm.em.fork();
+    const texts = ['a', 'b', 'c', 'boom', 'd', 'e'];
+    const tasks = texts.map((text) =>
+      em.create(Task, { id: randomUUID(), elderId: elder.id, kind: 'note', args: { text }, status: 'queued', attempts: 0, maxAttempts: 3, idempotencyKey: `k-${randomUUID()}`, replyChannel: 'telegram', replyChatId: account.chatId }),
+    );
+    await em.flush();
+
+    const outcomes = await Promise.all(tasks.map((t) => runner.run(t.id)));
+    expect(outcomes).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed', 'succeeded', 'succeeded']);
+    // "boom" rolled the shared transaction back, so each ran again alone (those after it had not run yet).
+    expect(Object.fromEntries(executions)).toEqual({ a: 2, b: 2, c: 2, boom: 2, d: 1, e: 1 });
+    const fresh = app.orm.em.fork();
+    expect((await fresh.find(Reminder, { elderId: elder.id })).map((r) => r.text).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const rows = await fresh.find(Task, { id: { $in: tasks.map((t) => t.id) } });
+    expect(rows.filter((t) => t.status === 'succeeded').map((t) => t.result?.text).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const replies = (await fresh.find(MessageLog, { elderId: elder.id, direction: 'out' })).map((m) => m.text).sort();
+    expect(replies).toEqual(['Noted: a', 'Noted: b', 'Noted: c', 'Noted: d', 'Noted: e', 'Sorry, I could not note it. That did not work. Nothing has been done.']);
+
+    // Without a failure, one transaction serves them all and each runs once.
+    executions.clear();
+    const more = ['f', 'g', 'h'].map((text) =>
+      em.create(Task, { id: randomUUID(), elderId: elder.id, kind: 'note', args: { text }, status: 'queued', attempts: 0, maxAttempts: 3, idempotencyKey: `k-${randomUUID()}`, replyChannel: 'telegram', replyChatId: account.chatId }),
+    );
+    await em.flush();
+    expect(await Promise.all(more.map((t) => runner.run(t.id)))).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect([...executions.values()]).toEqual([1, 1, 1]);
   });
 });

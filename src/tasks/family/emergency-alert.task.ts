@@ -24,6 +24,7 @@ export const emergencyAlertTask: TaskHandler<EmergencyAlertArgs> = {
   kind: 'emergency_alert',
   label: 'alert your family',
   schema: emergencyAlertArgs,
+  groupCommit: true,
   skipConfirmation: true,
   readBack: (args) => `I'll alert your family now: "${args.description}". Shall I send it?`,
   async execute(args, ctx) {

@@ -8,6 +8,7 @@ export const notifyFamilyTask: TaskHandler<NotifyFamilyArgs> = {
   kind: 'notify_family',
   label: 'tell your family',
   schema: notifyFamilyArgs,
+  groupCommit: true,
   readBack: (args) => `I'll tell your family${args.urgent ? ', marked urgent' : ''}: "${args.message}". Shall I send it?`,
   async execute(args, ctx) {
     const text = `${args.urgent ? 'URGENT: ' : ''}${ctx.elder.name} says: ${args.message}`;

@@ -9,6 +9,7 @@ export const shareActivityTask: TaskHandler<ShareActivityArgs> = {
   kind: 'share_activity',
   label: 'share that with your family',
   schema: shareActivityArgs,
+  groupCommit: true,
   readBack: (args) => `I'll share with your family: "${args.activity}". Shall I share it?`,
   async execute(args, ctx) {
     const activity = ctx.em.create(Activity, { id: randomUUID(), elderId: ctx.elder.id, taskId: ctx.task.id, text: args.activity, photoRef: null, createdAt: ctx.clock.now() });

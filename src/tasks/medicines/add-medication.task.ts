@@ -38,6 +38,7 @@ export const addMedicationTask: TaskHandler<AddMedicationArgs> = {
   kind: 'add_medication',
   label: 'add your medicine',
   schema: addMedicationArgs,
+  groupCommit: true,
   readBack: (args) => {
     const notes = args.notes ? ` (${args.notes.replace(/[.\s]+$/, '')})` : '';
     return `${doseName({ medicine: args.medicine, dose: args.dose ?? null })} ${sayTimetable(args)}${notes}. Shall I add it?`;

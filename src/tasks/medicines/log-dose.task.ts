@@ -48,6 +48,7 @@ export function createLogDoseTask(options: { refillWarnDays: number }): TaskHand
     kind: 'log_dose',
     label: 'note your dose',
     schema: logDoseArgs,
+    groupCommit: true,
     readBack: (args) => {
       const what = args.medicine ? `your ${args.medicine}` : 'your medicine';
       return args.status === 'taken' ? `You took ${what}. Shall I note it?` : `You're skipping ${what}. Shall I note it?`;

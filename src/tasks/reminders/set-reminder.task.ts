@@ -30,6 +30,7 @@ export const setReminderTask: TaskHandler<SetReminderArgs> = {
   kind: 'set_reminder',
   label: 'set your reminder',
   schema: setReminderArgs,
+  groupCommit: true,
   readBack: (args, elder) => `I'll remind you: "${args.text}" ${when(args, elder.timezone)}. Shall I set it?`,
   async execute(args, { em, task, elder, clock }) {
     const next = firstFireAt(args.at, args.repeat ?? null, elder.timezone, clock.now());

@@ -124,6 +124,7 @@ export const getScheduleTask: TaskHandler<GetScheduleArgs> = {
   kind: 'get_schedule',
   label: 'look up your schedule',
   schema: getScheduleArgs,
+  groupCommit: true,
   readOnly: true,
   readBack: (args) => (args.date ? `Shall I tell you what you have on ${sayLocalDate(args.date)}?` : 'Shall I tell you what is next?'),
   async execute(args, { em, elder, clock }) {
