@@ -36,6 +36,7 @@ import { bookingButtonActions } from './tasks/bookings/booking-buttons.ts';
 import { dispatchBookingReminders } from './tasks/bookings/booking-reminders.ts';
 import { seedVenues, DEFAULT_VENUES_FILE } from './tasks/bookings/venue-directory.ts';
 import { PartnerProvider } from './tasks/bookings/providers/partner-provider.ts';
+import { registerMedicineFeatures } from './tasks/medicines/register-medicine-features.ts';
 
 /** What a process does: everything (embedded), talk on channels (scale front), or run tasks and sweeps (scale worker). */
 export type ProcessRole = 'all' | 'front' | 'worker';
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }
   delivery.useQueue(deliveryQueue);
   for (const action of doseButtonActions({ orm, delivery: deliveryQueue, clock, refillWarnDays: config.REFILL_WARN_DAYS })) buttons.register(action);
+  registerMedicineFeatures({ orm, clock, delivery: deliveryQueue, buttons, commands });
   const family = registerFamilyFeatures({
     orm,
     clock,
