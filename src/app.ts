@@ -18,7 +18,8 @@ import { Task } from './tasks/task.entity.ts';
 import { MessageLog } from './messaging/message-log.entity.ts';
 import type { DeliveryQueue } from './messaging/outbox.ts';
 import { createTaskHandlers } from './tasks/task-handlers.ts';
-import { ButtonActionRegistry, ChatCommandRegistry } from './tasks/button-actions.ts';
+import { ButtonActionRegistry, ChatCommandRegistry, type Actor } from './tasks/button-actions.ts';
+import type { Elder } from './tasks/elders/elder.entity.ts';
 import { dispatchDueReminders } from './tasks/reminders/reminder-dispatch.ts';
 import { TaskRunner } from './workers/task-runner.ts';
 import { MessageDelivery } from './workers/message-delivery.ts';
@@ -148,6 +149,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   delivery.useQueue(deliveryQueue);
   for (const action of doseButtonActions({ orm, delivery: deliveryQueue, clock, refillWarnDays: config.REFILL_WARN_DAYS })) buttons.register(action);
   registerMedicineFeatures({ orm, clock, delivery: deliveryQueue, buttons, commands });
+  // The assistant is built below; caregivers' requests reach it once it exists.
+  let assistantForCaregivers: Assistant | undefined;
+  const caregiverRequests = { propose: async (actor: Actor, elder: Elder, text: string) => (assistantForCaregivers ? assistantForCaregivers.proposeForCaregiver(actor, elder, text) : null) };
   const family = registerFamilyFeatures({
     orm,
     clock,
@@ -161,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       alertRepeatMinutes: config.ALERT_REPEAT_MINUTES,
       activityReplyWindowMinutes: config.ACTIVITY_REPLY_WINDOW_MINUTES,
       ...(config.INVITE_CODE_PEPPER ? { inviteCodePepper: config.INVITE_CODE_PEPPER } : {}),
+      caregiverRequests,
     },
   });
 
@@ -176,6 +181,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await runner.run(task.id).catch((err: unknown) => logger.warn({ taskId: task.id, err: String(err) }, 'inline task deferred'));
     };
     const assistant = new Assistant({ agent, tasks, handlers, buttons, runInline, clock, logger });
+    assistantForCaregivers = assistant;
     router = new MessageRouter({ orm, directory, assistant, delivery: deliveryQueue, commands, buttons, conversations: family.conversations, logger, metrics });
   }
 

@@ -8,7 +8,8 @@ import type { Elder } from '../tasks/elders/elder.entity.ts';
 import type { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
 import type { ButtonSpec } from '../messaging/message-log.entity.ts';
 import type { Task } from '../tasks/task.entity.ts';
-import type { ButtonActionRegistry } from '../tasks/button-actions.ts';
+import type { Actor, ButtonActionRegistry } from '../tasks/button-actions.ts';
+import { CAN_MANAGE, NOT_LINKED_REPLY, roleFor } from '../tasks/family/access.ts';
 import { instantToLocal } from '../lib/local-time.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -64,7 +65,7 @@ export class Assistant {
   async handle(turn: AssistantTurn): Promise<Reply[]> {
     if (turn.input.kind === 'button') return this.handleButton(turn, turn.input.data);
     const text = turn.input.text;
-    const pending = await this.tasks.pendingFor(turn.elder.id);
+    const pending = await this.tasks.pendingFor(turn.elder.id, turn.account.id);
     if (pending) {
       const answer = classifyConfirmation(text);
       if (answer === 'yes') return this.confirm(turn, pending.id);
@@ -139,4 +140,50 @@ export class Assistant {
     if (await this.tasks.cancel(taskId)) return [{ text: "Okay, I won't do that." }];
     return [{ text: 'That was already answered.' }];
   }
+
+  /**
+   * A caregiver asks for something for their elder ("add Donepezil 5mg for Mum at 9pm"): understood as if the
+   * elder had said it, proposed for that elder and read back to the caregiver with Yes/No buttons. Only the
+   * tools a caregiver manages are taken; anything else returns null (the family conversation goes on).
+   */
+  async proposeForCaregiver(actor: Actor, elder: Elder, text: string): Promise<Reply[] | null> {
+    const decision = await this.agent.respond({ elder, text, history: [], now: this.clock.now() });
+    if (decision.kind !== 'tool' || !CAREGIVER_TOOLS.has(decision.tool)) return null;
+    const handler = this.handlers.get(decision.tool);
+    if (!handler) return null;
+    try {
+      const task = await this.tasks.propose({
+        elder,
+        kind: decision.tool,
+        args: decision.args,
+        requestedByAccountId: actor.account.id,
+        replyChannel: actor.chat.channel,
+        replyChatId: actor.chat.chatId,
+      });
+      const readBack = this.readBack(task, elder);
+      return [{ ...readBack, text: `For ${elder.name}: ${readBack.text}` }];
+    } catch (err) {
+      if (!(err instanceof InvalidTaskArgsError)) throw err;
+      return [{ text: SORRY_UNCLEAR }];
+    }
+  }
+
+  /**
+   * Yes or No pressed by someone who is not the elder: only the person who asked may answer their own
+   * proposal, and only while they still manage that elder.
+   */
+  async answerForCaregiver(actor: Actor, data: string): Promise<Reply[] | null> {
+    const match = /^(yes|no):([0-9a-f-]{36})$/.exec(data);
+    if (!match) return null;
+    const [, answer, taskId] = match as unknown as [string, 'yes' | 'no', string];
+    const task = await this.tasks.get(taskId);
+    if (!task || task.requestedByAccountId !== actor.account.id) return [{ text: 'Sorry, that button no longer works.' }];
+    const role = await roleFor(this.tasks.entityManager(), actor.account.id, task.elderId);
+    if (!role || !CAN_MANAGE.includes(role)) return [{ text: NOT_LINKED_REPLY }];
+    if (answer === 'yes') return (await this.tasks.confirm(taskId)) ? [] : [{ text: 'That was already answered.' }];
+    return (await this.tasks.cancel(taskId)) ? [{ text: "Okay, I won't do that." }] : [{ text: 'That was already answered.' }];
+  }
 }
+
+/** What a caregiver may ask the assistant to do for their elder. */
+const CAREGIVER_TOOLS = new Set(['add_medication', 'set_reminder', 'book_restaurant', 'book_salon', 'cancel_booking']);

@@ -91,7 +91,9 @@ export class MessageRouter {
       } else if (inbound.kind === 'button' && actor && !actor.elder) {
         // Family members and caregivers press buttons too ("I'm on it", "I'll check", which elder they mean).
         const action = this.buttons?.find(inbound.data);
-        replies = action ? await action.handle(inbound.data, actor) : [{ text: 'Sorry, that button no longer works.' }];
+        replies = action
+          ? await action.handle(inbound.data, actor)
+          : ((await this.assistant.answerForCaregiver(actor, inbound.data)) ?? [{ text: 'Sorry, that button no longer works.' }]);
       } else if (!known?.elder) {
         // In a group the bot only speaks when spoken to by someone it knows; in private it says what it is.
         replies =

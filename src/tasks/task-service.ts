@@ -67,7 +67,12 @@ export class TaskService {
     const em = this.orm.em.fork();
     const args = await this.prepare(em, request, this.validate(request.kind, request.args));
     return em.transactional(async (tx) => {
-      await tx.nativeUpdate(Task, { elderId: request.elder.id, status: 'pending_confirmation' }, { status: 'cancelled', finishedAt: this.clock.now() });
+      // One open question per person: a caregiver's proposal for the elder leaves the elder's own alone.
+      await tx.nativeUpdate(
+        Task,
+        { elderId: request.elder.id, requestedByAccountId: request.requestedByAccountId, status: 'pending_confirmation' },
+        { status: 'cancelled', finishedAt: this.clock.now() },
+      );
       return this.insert(tx, request, args, 'pending_confirmation');
     });
   }
@@ -85,9 +90,14 @@ export class TaskService {
     return task;
   }
 
-  /** The elder's unanswered proposal, if any. */
-  async pendingFor(elderId: string): Promise<Task | null> {
-    return this.orm.em.fork().findOne(Task, { elderId, status: 'pending_confirmation' }, { orderBy: { createdAt: 'desc' } });
+  /** The unanswered proposal one person made for the elder, if any. */
+  async pendingFor(elderId: string, requestedByAccountId: string | null): Promise<Task | null> {
+    return this.orm.em.fork().findOne(Task, { elderId, requestedByAccountId, status: 'pending_confirmation' }, { orderBy: { createdAt: 'desc' } });
+  }
+
+  /** An entity manager of its own, for reads that go with a task decision (who may answer it). */
+  entityManager(): EntityManager {
+    return this.orm.em.fork();
   }
 
   /** Loads a task by id. */

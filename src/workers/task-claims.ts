@@ -2,12 +2,15 @@ import { raw, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { Task } from '../tasks/task.entity.ts';
 import { Elder } from '../tasks/elders/elder.entity.ts';
+import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
 import type { Clock } from '../lib/clock.ts';
 
 /** A task claimed for one attempt, with its elder (null when the elder record is gone). */
 export interface ClaimedTask {
   task: Task;
   elder: Elder | null;
+  /** Who asked for it, when that was someone other than the elder (a caregiver); null otherwise. */
+  onBehalfOf: ChannelAccount | null;
 }
 
 interface Waiting {
@@ -69,7 +72,7 @@ export class TaskClaims {
       .createQueryBuilder(Task)
       .update({ status: 'running', attempts: raw('attempts + 1'), leaseExpiresAt: new Date(now.getTime() + this.leaseMs), updatedAt: now })
       .where({ id: { $in: ids }, $or: [{ status: 'queued' }, { status: 'running', leaseExpiresAt: { $lt: now } }] })
-      .returning(['id', 'elderId', 'kind', 'args', 'attempts', 'maxAttempts', 'replyChannel', 'replyChatId'])
+      .returning(['id', 'elderId', 'kind', 'args', 'attempts', 'maxAttempts', 'replyChannel', 'replyChatId', 'requestedByAccountId'])
       .execute('all')) as unknown as Record<string, unknown>[];
     const tasks = new Map<string, Task>();
     for (const row of rows) {
@@ -79,10 +82,17 @@ export class TaskClaims {
     const elderIds = [...new Set([...tasks.values()].map((t) => t.elderId))];
     const elders = elderIds.length > 0 ? await em.find(Elder, { id: { $in: elderIds } }) : [];
     const byId = new Map(elders.map((e) => [e.id, e]));
+    const requesterIds = [...new Set([...tasks.values()].flatMap((t) => (t.requestedByAccountId ? [t.requestedByAccountId] : [])))];
+    const requesters = requesterIds.length > 0 ? await em.find(ChannelAccount, { id: { $in: requesterIds } }) : [];
+    const requesterById = new Map(requesters.map((a) => [a.id, a]));
+    const onBehalfOf = (task: Task): ChannelAccount | null => {
+      const account = task.requestedByAccountId ? requesterById.get(task.requestedByAccountId) : undefined;
+      return account && account.elderId !== task.elderId ? account : null;
+    };
     for (const w of batch) {
       const task = tasks.get(w.taskId);
       if (task) tasks.delete(w.taskId);
-      w.resolve(task ? { task, elder: byId.get(task.elderId) ?? null } : null);
+      w.resolve(task ? { task, elder: byId.get(task.elderId) ?? null, onBehalfOf: onBehalfOf(task) } : null);
     }
   }
 }

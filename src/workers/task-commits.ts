@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { Task } from '../tasks/task.entity.ts';
 import type { Elder } from '../tasks/elders/elder.entity.ts';
+import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
 import type { TaskHandler, TaskOutcome } from '../tasks/task-handler.ts';
 import type { EntityManager } from '@mikro-orm/core';
 import type { OutboxBatch } from '../messaging/outbox.ts';
@@ -19,6 +20,8 @@ export interface CommitItem {
   args: Record<string, unknown>;
   attempt: number;
   outbox: OutboxBatch;
+  /** A caregiver who asked for it for the elder; null when the elder asked. */
+  onBehalfOf: ChannelAccount | null;
 }
 
 interface Waiting {
@@ -124,9 +127,16 @@ export class TaskCommits {
   private async execute(tx: EntityManager, item: CommitItem): Promise<TaskOutcome> {
     const { task, elder, handler, args, outbox } = item;
     const outcome = await handler.execute(args, { em: tx, task, elder, outbox, clock: this.clock });
-    if (outcome.reply) {
+    if (!outcome.reply) return outcome;
+    if (!item.onBehalfOf) {
       outbox.stage(tx, { channel: task.replyChannel, chatId: task.replyChatId, elderId: task.elderId, text: outcome.reply, idempotencyKey: `task-reply:${task.id}` });
+      return outcome;
     }
+    // Replies speak to the elder ("I'll remind you…"): the elder hears it with who arranged it, the caregiver that it is done.
+    const by = item.onBehalfOf.displayName ?? 'Your caregiver';
+    const own = await tx.findOne(ChannelAccount, { elderId: elder.id, role: 'elder', active: true });
+    if (own) outbox.stage(tx, { channel: own.channel, chatId: own.chatId, elderId: elder.id, accountId: own.id, text: `${by} arranged this for you. ${outcome.reply}`, idempotencyKey: `task-reply:${task.id}:elder` });
+    outbox.stage(tx, { channel: task.replyChannel, chatId: task.replyChatId, elderId: task.elderId, text: `Done for ${elder.name}. ${outcome.reply}`, idempotencyKey: `task-reply:${task.id}` });
     return outcome;
   }
 

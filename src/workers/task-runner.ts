@@ -65,7 +65,7 @@ export class TaskRunner {
       if (current?.status === 'queued') throw new TaskBusyError(`task ${taskId} was claimed by another worker`);
       return 'skipped';
     }
-    const { task, elder } = claimed;
+    const { task, elder, onBehalfOf } = claimed;
     const attempt = task.attempts;
     const log = this.logger.child({ taskId, elderId: task.elderId, kind: task.kind, attempt });
 
@@ -75,7 +75,7 @@ export class TaskRunner {
       if (!handler) throw new PermanentTaskError(`no handler for ${task.kind}`, 'I do not know how to do that yet.');
       if (!elder) throw new PermanentTaskError(`elder ${task.elderId} not found`, 'I could not find your details.');
       const args = handler.schema.parse(task.args);
-      await this.commits.commit({ task, elder, handler, args, attempt, outbox });
+      await this.commits.commit({ task, elder, handler, args, attempt, outbox, onBehalfOf });
       await outbox.dispatch(this.delivery);
       this.metrics?.tasks.inc({ kind: task.kind, status: 'succeeded' });
       log.info('task succeeded');

@@ -105,7 +105,7 @@ describe.each(MODES)('the built-in reservation book (%s)', (mode) => {
     expect((await press(`rebook:${task.id}:2`, pressedBy(stranger.account, stranger.elder)))[0]?.text).toBe('Sorry, that button no longer works. What would you like to do?');
     const [readBack] = await press(`rebook:${task.id}:2`, pressedBy(who.account, who.elder));
     expect(readBack?.text).toBe(`${venue.name}, 2 people, Wednesday 25 November at 8:30 pm. Shall I book it?`);
-    const proposed = await app.tasks.pendingFor(who.elder.id);
+    const proposed = await app.tasks.pendingFor(who.elder.id, who.account.id);
     expect(readBack?.buttons).toEqual([[{ label: 'Yes', data: `yes:${proposed!.id}` }, { label: 'No', data: `no:${proposed!.id}` }]]);
     expect(await app.tasks.confirm(proposed!.id)).toBe(true);
     expect(await app.runner.run(proposed!.id)).toBe('succeeded');

@@ -3,6 +3,7 @@ import type { ActionReply, Actor, ButtonAction, ChatCommand, CommandSender } fro
 import type { DeliveryQueue } from '../../messaging/outbox.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { Elder } from '../elders/elder.entity.ts';
 import type { Onboarding } from './onboarding.ts';
 import { NOT_LINKED_REPLY, NotLinkedError } from './access.ts';
 import { createInviteCode, normaliseInviteCode, redeemInviteCode, type InviteSettings, type LinkRole, type RedemptionResult } from './invite-codes.ts';
@@ -20,6 +21,13 @@ export interface FamilyDeps {
   invites: InviteSettings;
   /** Minutes after an activity is shared during which a family message is taken as a reply to it. */
   activityReplyWindowMinutes: number;
+  /** Understands a caregiver's request for their elder ("add Donepezil 5mg for Mum at 9pm"); null when it is none. */
+  caregiverRequests?: CaregiverRequests;
+}
+
+/** The assistant's side of a caregiver asking for something for their elder (set by the composition root). */
+export interface CaregiverRequests {
+  propose(actor: Actor, elder: Elder, text: string): Promise<ActionReply[] | null>;
 }
 
 const first = (name: string): string => name.trim().split(/\s+/)[0]!;

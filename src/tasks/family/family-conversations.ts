@@ -1,4 +1,5 @@
 import { Activity } from './activity.entity.ts';
+import { Elder } from '../elders/elder.entity.ts';
 import { Alert } from './alert.entity.ts';
 import { FamilyCircle } from './family-circle.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
@@ -54,6 +55,11 @@ export class FamilyConversations {
     const question = classifyFamilyQuestion(text);
     if (question) return this.answer(actor, circle.elderId, question);
     if (ON_IT.test(text.trim())) return this.onIt(actor, [circle.elderId]);
+    if (role === 'caregiver') {
+      const elder = await em.findOne(Elder, { id: circle.elderId });
+      const request = elder ? await this.deps.caregiverRequests?.propose(actor, elder, text) : null;
+      if (request) return request;
+    }
     await this.forwardReply(actor, circle.elderId, text);
     return [];
   }
@@ -69,6 +75,10 @@ export class FamilyConversations {
     if (target.kind !== 'one') return [chooseElderPrompt(linked)];
     const question = classifyFamilyQuestion(text);
     if (question) return this.answer(actor, target.linked.elder.id, question);
+    if (target.linked.role === 'caregiver') {
+      const request = await this.deps.caregiverRequests?.propose(actor, target.linked.elder, text);
+      if (request) return request;
+    }
     if (await this.forwardReply(actor, target.linked.elder.id, text)) return [{ text: `I've passed that on to ${target.linked.elder.name}.` }];
     return [{ text: familyHelp(linked) }];
   }

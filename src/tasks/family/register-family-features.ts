@@ -5,7 +5,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { Onboarding, OnboardingButtons } from './onboarding.ts';
 import { FamilyConversations } from './family-conversations.ts';
-import { ElderChoiceButtons, createFamilyCommands, type FamilyDeps } from './family-commands.ts';
+import { ElderChoiceButtons, createFamilyCommands, type CaregiverRequests, type FamilyDeps } from './family-commands.ts';
 import { AlertButtons } from './alert-acknowledgement.ts';
 import { PrivacyButtons } from './privacy.ts';
 import { dispatchDueAlerts } from './alert-sweep.ts';
@@ -23,6 +23,8 @@ export interface FamilyOptions {
   attemptLimits?: InviteAttemptLimits;
   /** A server secret mixed into invite-code hashes. */
   inviteCodePepper?: string;
+  /** The assistant's handling of caregivers' requests for their elder. */
+  caregiverRequests?: CaregiverRequests;
 }
 
 /** A periodic sweep, as the scheduler runs it. */
@@ -61,6 +63,7 @@ export function registerFamilyFeatures(deps: {
       ...(options.inviteCodePepper ? { pepper: options.inviteCodePepper } : {}),
     },
     activityReplyWindowMinutes: options.activityReplyWindowMinutes ?? 180,
+    ...(options.caregiverRequests ? { caregiverRequests: options.caregiverRequests } : {}),
   };
   for (const command of createFamilyCommands(family)) deps.commands.register(command);
   deps.buttons
