@@ -38,6 +38,8 @@ import { dispatchBookingReminders } from './tasks/bookings/booking-reminders.ts'
 import { seedVenues, DEFAULT_VENUES_FILE } from './tasks/bookings/venue-directory.ts';
 import { PartnerProvider } from './tasks/bookings/providers/partner-provider.ts';
 import { registerMedicineFeatures } from './tasks/medicines/register-medicine-features.ts';
+import { sendDailySummaries } from './tasks/medicines/daily-summary.ts';
+import { sendWeeklyCharts } from './tasks/medicines/weekly-chart.ts';
 
 /** What a process does: everything (embedded), talk on channels (scale front), or run tasks and sweeps (scale worker). */
 export type ProcessRole = 'all' | 'front' | 'worker';
@@ -199,6 +201,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         run: (now: Date) =>
           escalateUnansweredDoses(orm, deliveryQueue, now, { escalateMinutes: config.DOSE_ESCALATE_MINUTES, missedAfterMinutes: config.DOSE_MISSED_AFTER_MINUTES }),
       },
+      { name: 'daily-summaries', run: (now: Date) => sendDailySummaries(orm, deliveryQueue, now, { summaryTime: config.FAMILY_SUMMARY_TIME }) },
+      { name: 'weekly-charts', run: (now: Date) => sendWeeklyCharts(orm, deliveryQueue, now, { dir: config.WEEKLY_CHART_DIR, summaryTime: config.FAMILY_SUMMARY_TIME }) },
       { name: 'booking-reminders', run: (now: Date) => dispatchBookingReminders(orm, deliveryQueue, now) },
       ...family.sweeps,
     );

@@ -63,6 +63,8 @@ export const configSchema = z.object({
   DOSE_ESCALATE_MINUTES: int(30, 1),
   DOSE_MISSED_AFTER_MINUTES: int(60, 1),
   REFILL_WARN_DAYS: int(5, 0, 365),
+  FAMILY_SUMMARY_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm').default('20:00'),
+  WEEKLY_CHART_DIR: z.string().min(1).default('./data/charts'),
   INVITE_TTL_HOURS: int(24, 1, 24 * 30),
   ALERT_REPEAT_MINUTES: int(3, 1, 120),
   ACTIVITY_REPLY_WINDOW_MINUTES: int(180, 1),

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { App } from '../../src/app.ts';
 import type { TestStorage } from '../support/test-app.ts';
 import { MedicationSchedule } from '../../src/tasks/medicines/medication-schedule.entity.ts';
+import { DoseEvent } from '../../src/tasks/medicines/dose-event.entity.ts';
 import { firstDoseFrom } from '../../src/tasks/medicines/dose-schedule.ts';
 import { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
 import type { Elder } from '../../src/tasks/elders/elder.entity.ts';
@@ -80,3 +81,23 @@ export function appDelivery(app: App, storage: TestStorage): DeliveryQueue & { c
 
 /** An instant from an ISO string. */
 export const at = (iso: string): Date => new Date(iso);
+
+/** Saves a dose of a schedule in a given state (answered or still pending), due at `dueAt`. */
+export async function aDose(orm: MikroORM, schedule: MedicationSchedule, dueAt: Date, localTime: string, status: DoseEvent['status']): Promise<DoseEvent> {
+  const em = orm.em.fork();
+  const dose = em.create(DoseEvent, {
+    id: randomUUID(),
+    scheduleId: schedule.id,
+    elderId: schedule.elderId,
+    dueAt,
+    localTime,
+    status,
+    snoozes: 0,
+    remindedAt: null,
+    escalatedAt: null,
+    nextActionAt: null,
+    answeredAt: status === 'pending' || status === 'missed' ? null : dueAt,
+  });
+  await em.flush();
+  return dose;
+}
