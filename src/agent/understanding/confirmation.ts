@@ -18,6 +18,8 @@ const NO_PHRASES = [
 ];
 /** Answers that are neither: the elder is unsure or is asking something back. */
 const UNSURE = /\b(?:not sure|unsure|maybe|perhaps|don't know|dont know|do not know|no idea|hmm+|let me think|wait|hold on|what do you mean|why|later|not yet|in a bit|in a minute)\b/;
+/** A message that opens with a refusal ("no wait, leave it for now…") is a no, whatever chatter follows. */
+const LEADING_NO = /^(?:no+|nope|nah|no no|leave it|never ?mind|forget it|scrap that|don'?t bother|cancel(?: that| it)?)\b(?!\s+(?:problem|worries)\b)/;
 /** Signs that the message changes the pending action instead of answering yes or no. */
 const EDIT_CONTENT =
   /\d|\b(?:make it|instead|change|actually|move it|rather have|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|people|of us|noon|midnight|o'clock|half past|quarter)\b/;
@@ -63,8 +65,11 @@ function earliest(re: RegExp, text: string): { index: number; phrase: string } |
  */
 export function classifyConfirmation(text: string): 'yes' | 'no' | null {
   const tidy = tidyAnswer(text).trim();
-  if (tidy.length === 0 || UNSURE.test(tidy)) return null;
+  if (tidy.length === 0) return null;
   if (EDIT_CONTENT.test(tidy)) return null;
+  // Refusing is the safe side of a doubt: "no wait, leave it" cancels; a change comes with its details.
+  if (LEADING_NO.test(tidy)) return 'no';
+  if (UNSURE.test(tidy)) return null;
   const yes = earliest(YES, tidy);
   const no = earliest(NO, tidy);
   if (!yes && !no) return null;

@@ -11,6 +11,7 @@ const DANGER: RegExp[] = [
   /\bheart attack\b|\bstroke\b|\bseizure\b|\bfit\b.{0,10}\bhaving\b/,
   /\b(?:can't|cannot|can not|couldn't|could not|struggling to|hard to|trouble|difficulty|unable to)\s*(?:properly\s+)?(?:breathe|breathing|catch my breath|get my breath)\b|\bshort of breath\b|\bchoking\b|\bgasping\b/,
   /\b(?:face|mouth)\b.{0,15}\bdroop|\bslurred\b|\bcan't (?:move|feel) my (?:arm|leg|face|side)\b|\bnumb on one side\b/,
+  /\b(?:don'?t|do not|can'?t|cannot) (?:recogni[sz]e|know)\b.{0,25}\b(?:these|this|the|any) (?:streets?|roads?|houses?|place|area|neighbourhood|neighborhood)\b|\b(?:don'?t|do not) know (?:where i am|the way (?:home|back))\b/,
   /\b(?:i'm|i am|im|i got|i've got|i have got) (?:so |very |completely )?lost\b|\bdon't know where i am\b|\bdo not know where i am\b|\bno idea where i am\b|\bcan't find my way (?:home|back)\b|\bdon't know how to get home\b/,
   /\b(?:someone|somebody|a man|a stranger|strangers|people)\b.{0,30}\b(?:in|into|outside|at|on|breaking into|trying to get in(?:to)?)\b.{0,10}\b(?:my|the) (?:house|home|flat|door|window|garden)\b.{0,40}\b(?:scared|frightened|afraid|help|won't leave|threaten)|\bintruder\b|\bbreak[- ]in\b|\bburglar\b|\bbeing robbed\b/,
   /\b(?:bleeding (?:a lot|heavily|badly|everywhere|won't stop)|lots of blood|blood everywhere|won't stop bleeding|can't stop (?:the )?bleeding)\b/,

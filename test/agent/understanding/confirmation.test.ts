@@ -8,7 +8,7 @@ describe('yes or no to a pending action', () => {
     (text) => expect(classifyConfirmation(text)).toBe('yes'),
   );
 
-  it.each(['no thanks', 'nope', "don't", 'cancel that', 'nooo', 'absolutely not', 'nah, leave it'])('reads "%s" as no', (text) =>
+  it.each(['no thanks', 'nope', "don't", 'cancel that', 'nooo', 'absolutely not', 'nah, leave it', 'no wait, leave it for now, I will ask my son first', 'never mind, I am not sure yet'])('reads "%s" as no', (text) =>
     expect(classifyConfirmation(text)).toBe('no'),
   );
 

@@ -15,6 +15,16 @@ describe('emergencies', () => {
     callOf('emergency_alert', aMessage("I'm lost and I don't know where I am"));
   });
 
+  it('raises an alert for an elder out somewhere they no longer recognise', () => {
+    callOf('emergency_alert', aMessage('been walking ages and i dont recognise these roads any more'));
+    callOf('emergency_alert', aMessage("I don't know the way home from here"));
+  });
+
+  it('does not raise an alert for something unrecognised that is not a place', () => {
+    const result = understand(aMessage("I don't recognise this new tablet the chemist gave me"));
+    expect(result.kind === 'tool' && result.tool === 'emergency_alert').toBe(false);
+  });
+
   it('raises an alert for a plain cry for help', () => {
     callOf('emergency_alert', aMessage('HELP'));
     callOf('emergency_alert', aMessage('please help me, I feel faint and scared'));
