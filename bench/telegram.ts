@@ -50,7 +50,8 @@ async function startRun(mode: 'scale' | 'embedded', liftBotCap: boolean): Promis
   const schema = `bench_tg_${id}`;
   const prefix = `bench-tg-${id}`;
   const sqlite = `/tmp/bench-telegram-${id}.db`;
-  const env = mode === 'scale' ? { DATABASE_URL: PG, REDIS_URL: REDIS, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' } : { SQLITE_PATH: sqlite, LOG_LEVEL: 'silent' };
+  const lifted = liftBotCap ? { TELEGRAM_SENDS_PER_SECOND: String(botCap.max) } : {};
+  const env = mode === 'scale' ? { DATABASE_URL: PG, REDIS_URL: REDIS, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', ...lifted } : { SQLITE_PATH: sqlite, LOG_LEVEL: 'silent', ...lifted };
   const database: DatabaseTarget = mode === 'scale' ? { kind: 'postgresql', url: PG, schema } : { kind: 'sqlite', path: sqlite };
   const app = await buildApp({ config: parseConfig(env), logger, channels: [channel], database, http: false, cron: false });
   return {

@@ -136,16 +136,22 @@ export function startTaskWorker(settings: QueueSettings, runner: TaskRunner, con
 }
 
 /**
- * Sends per second across every process, per channel: Telegram allows a bot 30 messages/s; one job every
- * 34 ms keeps under it evenly (no bursts at second boundaries). Per-chat pacing is the channel's own.
+ * A send limit across every process as BullMQ takes it: one job per `1000 / perSecond` ms, evenly spaced (no
+ * bursts at second boundaries). Telegram allows a bot 30 messages/s (TELEGRAM_SENDS_PER_SECOND).
  */
-export const CHANNEL_RATE_LIMITS: Record<string, { max: number; duration: number }> = {
-  telegram: { max: 1, duration: 34 },
-};
+export function evenRate(perSecond: number): { max: number; duration: number } {
+  return { max: 1, duration: Math.max(1, Math.ceil(1000 / perSecond)) };
+}
 
 /** Starts a BullMQ worker that sends a channel's outbound messages (one chat's, for an exclusive channel). */
-export function startDeliveryWorker(settings: QueueSettings, channel: { name: string; exclusiveChatId?: string }, delivery: MessageDelivery, logger: Logger, concurrency = 5): Worker<IdJob> {
-  const limiter = CHANNEL_RATE_LIMITS[channel.name];
+export function startDeliveryWorker(
+  settings: QueueSettings,
+  channel: { name: string; exclusiveChatId?: string },
+  delivery: MessageDelivery,
+  logger: Logger,
+  options: { concurrency?: number; limiter?: { max: number; duration: number } } = {},
+): Worker<IdJob> {
+  const { concurrency = 5, limiter } = options;
   const worker = new Worker<IdJob>(deliveryQueueName(channel.name, channel.exclusiveChatId ?? ''), async (job: Job<IdJob>) => delivery.deliver(job.data.id), {
     ...settings,
     concurrency,

@@ -82,4 +82,31 @@ describe.each(MODES)('a caregiver asking for their elder (%s)', (mode) => {
     const task = await app.orm.em.fork().findOneOrFail(Task, { id: yes.slice('yes:'.length) });
     expect(task.status).toBe('pending_confirmation');
   });
+
+  // Every tool a caregiver may ask for, asked by people who may not: nothing is proposed for Margaret.
+  const requests = [
+    'add Donepezil 5mg for Mum at 9pm',
+    'remind Mum to call the surgery tomorrow at 10am',
+    'book a table for Mum at Olive Garden for 2 on friday at 7pm',
+    'book Mum a haircut at The Barber on tuesday at 10am',
+    "cancel Mum's hair appointment",
+  ];
+  const outsiders = [
+    ['a family member (not a caregiver)', { name: 'Sarah' }],
+    ['a removed caregiver', { role: 'caregiver', removed: true, name: 'Carol' }],
+  ] as const;
+  // (An account is only deactivated when it blocked the bot; writing again shows it unblocked and reactivates it.)
+  it.each(outsiders)('proposes nothing for the elder when %s asks for any tool', async (_who, options) => {
+    const margaret = await anElder(app.orm);
+    const circle = await aFamilyCircle(app.orm, margaret.elder);
+    const outsider = await aFamilyMember(app.orm, margaret.elder, options);
+    const georgesCarer = await aFamilyMember(app.orm, (await anElder(app.orm, { name: 'George' })).elder, { role: 'caregiver', name: 'Gus' });
+    for (const person of [outsider, georgesCarer]) {
+      for (const text of requests) {
+        await chat.say(as(person.account, 'Someone'), text);
+        await chat.say(as(person.account, 'Someone'), text, circle.groupChatId);
+      }
+    }
+    expect(await app.orm.em.fork().count(Task, { elderId: margaret.elder.id })).toBe(0);
+  });
 });
