@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { ActionReply, Actor, ButtonAction, ChatCommand } from '../button-actions.ts';
 import type { DeliveryQueue } from '../../messaging/outbox.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -67,18 +67,29 @@ function changeButtons(s: MedicationSchedule): ActionReply['buttons'] {
   ];
 }
 
-/** Lists the elder's medicines that are not stopped, one message each with its buttons. */
-export async function listMedicines(deps: MedicineChangeDeps, actor: Actor, text: string): Promise<ActionReply[]> {
+/**
+ * The elder a command is about (from the chat, or "Mum" in the text) when the actor may manage their medicines,
+ * with an entity manager to go on with; otherwise the reply that says why not. `example` shows how to name them.
+ */
+async function managedElder(deps: MedicineChangeDeps, actor: Actor, text: string, example: string): Promise<{ elder: Elder; em: EntityManager } | { refusal: ActionReply }> {
   const target = await elderForActor(deps.orm, actor, text);
-  if (target.kind !== 'one') return [{ text: target.kind === 'ask' ? 'Please say who you mean, like "/medicines Mum".' : NOT_LINKED_REPLY }];
+  if (target.kind !== 'one') return { refusal: { text: target.kind === 'ask' ? `Please say who you mean, like "${example}".` : NOT_LINKED_REPLY } };
   const elder = target.linked.elder;
   const em = deps.orm.em.fork();
   try {
     await requireLink(em, actor.account.id, elder.id, CAN_MANAGE);
   } catch (err) {
-    if (err instanceof NotLinkedError) return [{ text: target.linked.role === 'family' ? `Sorry, only ${elder.name} or a caregiver can change medicines.` : NOT_LINKED_REPLY }];
+    if (err instanceof NotLinkedError) return { refusal: { text: target.linked.role === 'family' ? `Sorry, only ${elder.name} or a caregiver can change medicines.` : NOT_LINKED_REPLY } };
     throw err;
   }
+  return { elder, em };
+}
+
+/** Lists the elder's medicines that are not stopped, one message each with its buttons. */
+export async function listMedicines(deps: MedicineChangeDeps, actor: Actor, text: string): Promise<ActionReply[]> {
+  const managed = await managedElder(deps, actor, text, '/medicines Mum');
+  if ('refusal' in managed) return [managed.refusal];
+  const { elder, em } = managed;
   const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: { $in: ['active', 'paused'] } }, { orderBy: { medicine: 'asc' } });
   if (schedules.length === 0) return [NO_MEDICINES];
   return [{ text: `${elder.name}'s medicines. To change a time, write like "/medtime ${schedules[0]!.medicine} 9pm".` }, ...schedules.map((s) => ({ text: describe(s), buttons: changeButtons(s) }))];
@@ -214,16 +225,9 @@ export function medicineTimeCommand(deps: MedicineChangeDeps): ChatCommand {
       const m = /^(.*?)\s+(?:at\s+|to\s+)?(\d{1,2}(?:[:.]?\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?)$/i.exec(args.trim());
       const time = m ? parseClockTime(m[2]!) : null;
       if (!m || !time) return [{ text: 'Please write the medicine and the new time, like "/medtime Metformin 9pm".' }];
-      const target = await elderForActor(deps.orm, actor, m[1]!);
-      if (target.kind !== 'one') return [{ text: target.kind === 'ask' ? 'Please say who you mean, like "/medtime Mum Metformin 9pm".' : NOT_LINKED_REPLY }];
-      const elder = target.linked.elder;
-      const em = deps.orm.em.fork();
-      try {
-        await requireLink(em, actor.account.id, elder.id, CAN_MANAGE);
-      } catch (err) {
-        if (err instanceof NotLinkedError) return [{ text: target.linked.role === 'family' ? `Sorry, only ${elder.name} or a caregiver can change medicines.` : NOT_LINKED_REPLY }];
-        throw err;
-      }
+      const managed = await managedElder(deps, actor, m[1]!, '/medtime Mum Metformin 9pm');
+      if ('refusal' in managed) return [managed.refusal];
+      const { elder, em } = managed;
       const words = m[1]!.toLowerCase();
       const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: { $in: ['active', 'paused'] } });
       const matches = schedules.filter((s) => words.includes(s.medicine.toLowerCase()));
