@@ -68,8 +68,8 @@ export class Assistant {
     const pending = await this.tasks.pendingFor(turn.elder.id, turn.account.id);
     if (pending) {
       const answer = classifyConfirmation(text);
-      if (answer === 'yes') return this.confirm(turn, pending.id);
-      if (answer === 'no') return this.cancel(turn, pending.id);
+      if (answer === 'yes') return this.confirm(pending.id);
+      if (answer === 'no') return this.cancel(pending.id);
       const edited = understandEdit(
         { text, now: instantToLocal(this.clock.now(), turn.elder.timezone), timezone: turn.elder.timezone, history: turn.history },
         { tool: pending.kind as never, args: pending.args },
@@ -122,21 +122,21 @@ export class Assistant {
   private async handleButton(turn: AssistantTurn, data: string): Promise<Reply[]> {
     const action = this.buttons.find(data);
     if (action) return action.handle(data, { account: turn.account, elder: turn.elder, chat: turn.chat });
-    const match = /^(yes|no):([0-9a-f-]{36})$/.exec(data);
-    if (!match) return [{ text: 'Sorry, that button no longer works. What would you like to do?' }];
-    const [, answer, taskId] = match as unknown as [string, 'yes' | 'no', string];
+    const pressed = yesOrNo(data);
+    if (!pressed) return [{ text: 'Sorry, that button no longer works. What would you like to do?' }];
+    const { answer, taskId } = pressed;
     const task = await this.tasks.get(taskId);
     // A button from another elder's conversation (forged or forwarded) is treated as unknown.
     if (!task || task.elderId !== turn.elder.id) return [{ text: 'Sorry, that button no longer works. What would you like to do?' }];
-    return answer === 'yes' ? this.confirm(turn, taskId) : this.cancel(turn, taskId);
+    return answer === 'yes' ? this.confirm(taskId) : this.cancel(taskId);
   }
 
-  private async confirm(_turn: AssistantTurn, taskId: string): Promise<Reply[]> {
+  private async confirm(taskId: string): Promise<Reply[]> {
     if (await this.tasks.confirm(taskId)) return [];
     return [{ text: 'That was already answered.' }];
   }
 
-  private async cancel(_turn: AssistantTurn, taskId: string): Promise<Reply[]> {
+  private async cancel(taskId: string): Promise<Reply[]> {
     if (await this.tasks.cancel(taskId)) return [{ text: "Okay, I won't do that." }];
     return [{ text: 'That was already answered.' }];
   }
@@ -173,16 +173,21 @@ export class Assistant {
    * proposal, and only while they still manage that elder.
    */
   async answerForCaregiver(actor: Actor, data: string): Promise<Reply[] | null> {
-    const match = /^(yes|no):([0-9a-f-]{36})$/.exec(data);
-    if (!match) return null;
-    const [, answer, taskId] = match as unknown as [string, 'yes' | 'no', string];
+    const pressed = yesOrNo(data);
+    if (!pressed) return null;
+    const { answer, taskId } = pressed;
     const task = await this.tasks.get(taskId);
     if (!task || task.requestedByAccountId !== actor.account.id) return [{ text: 'Sorry, that button no longer works.' }];
     const role = await roleFor(this.tasks.entityManager(), actor.account.id, task.elderId);
     if (!role || !CAN_MANAGE.includes(role)) return [{ text: NOT_LINKED_REPLY }];
-    if (answer === 'yes') return (await this.tasks.confirm(taskId)) ? [] : [{ text: 'That was already answered.' }];
-    return (await this.tasks.cancel(taskId)) ? [{ text: "Okay, I won't do that." }] : [{ text: 'That was already answered.' }];
+    return answer === 'yes' ? this.confirm(taskId) : this.cancel(taskId);
   }
+}
+
+/** The answer and task of a read-back's Yes/No button ("yes:<task id>"), or null for any other data. */
+function yesOrNo(data: string): { answer: 'yes' | 'no'; taskId: string } | null {
+  const match = /^(yes|no):([0-9a-f-]{36})$/.exec(data);
+  return match ? { answer: match[1] as 'yes' | 'no', taskId: match[2]! } : null;
 }
 
 /** What a caregiver may ask the assistant to do for their elder. */
