@@ -99,9 +99,13 @@ export class TaskCommits {
             byResult.set(key, entry);
           });
           for (const { outcome, items } of byResult.values()) {
-            const where = { $or: items.map((i) => ({ id: i.task.id, status: 'running' as const, attempts: i.attempt })) };
-            const done = await tx.nativeUpdate(Task, where, this.success(outcome));
-            if (done !== items.length) throw new LeaseLostError('an attempt in the group lost its lease');
+            // Grouped by attempt number too (usually one group): `id IN (…)` is far cheaper to build than an $or per task.
+            const byAttempt = new Map<number, string[]>();
+            for (const i of items) byAttempt.set(i.attempt, [...(byAttempt.get(i.attempt) ?? []), i.task.id]);
+            for (const [attempts, ids] of byAttempt) {
+              const done = await tx.nativeUpdate(Task, { id: { $in: ids }, status: 'running', attempts }, this.success(outcome));
+              if (done !== ids.length) throw new LeaseLostError('an attempt in the group lost its lease');
+            }
           }
         });
         for (const w of group) w.resolve();

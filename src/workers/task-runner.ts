@@ -57,10 +57,9 @@ export class TaskRunner {
    * with its backoff), and TaskBusyError when another worker holds it.
    */
   async run(taskId: string): Promise<RunOutcome> {
-    const em = this.orm.em.fork();
     const claimed = await this.claims.claim(taskId);
     if (!claimed) {
-      const current = await em.findOne(Task, { id: taskId }, { fields: ['status'] });
+      const current = await this.orm.em.fork().findOne(Task, { id: taskId }, { fields: ['status'] });
       if (current?.status === 'running') throw new TaskBusyError(`task ${taskId} is running elsewhere`);
       if (current?.status === 'queued') throw new TaskBusyError(`task ${taskId} was claimed by another worker`);
       return 'skipped';
@@ -96,7 +95,7 @@ export class TaskRunner {
       // A handler that knows when to try again (a partner's Retry-After) is not retried sooner than that.
       const backoff = this.backoffMs * 2 ** (attempt - 1);
       const delayMs = err instanceof TaskRetryError ? Math.max(err.delayMs, backoff) : backoff;
-      await em.nativeUpdate(
+      await this.orm.em.fork().nativeUpdate(
         Task,
         { id: taskId, status: 'running', attempts: attempt },
         { status: 'queued', error: message, leaseExpiresAt: null, runAfter: new Date(this.clock.now().getTime() + delayMs), updatedAt: this.clock.now() },
