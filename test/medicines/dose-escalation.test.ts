@@ -76,7 +76,8 @@ describe.each(MODES)('unanswered doses escalate (%s)', (mode) => {
     expect(await doseOf(schedule.id)).toMatchObject({ status: 'missed', nextActionAt: null });
     await tick('2026-11-24T11:00:00Z');
     expect(await texts(account.chatId)).toHaveLength(2);
-    expect(await texts(groupChatId!)).toHaveLength(1);
+    // The family hears about missed doses by default (their /notify settings), once.
+    expect(await texts(groupChatId!)).toEqual(["Margaret hasn't confirmed their 8:00 am Metformin 500mg.", "Margaret didn't answer about the 8:00 am Metformin 500mg, so I've noted it as missed."]);
   });
 
   it('tells each linked family member privately when the elder has no family group', async () => {

@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { CHANNELS } from '../elders/channel-account.entity.ts';
+import type { DoseNoticeChoices } from './notification-preferences.ts';
 
 /** An elder's family group chat, where missed doses, bookings, activities and alerts are shared. */
 export const FamilyCircleSchema = defineEntity({
@@ -11,6 +12,8 @@ export const FamilyCircleSchema = defineEntity({
     elderId: p.uuid().unique(),
     channel: p.enum(CHANNELS),
     groupChatId: p.string().length(128),
+    /** Which dose events the family is told about at once, as the family chose them; null (or a missing key) means the default. */
+    doseNotices: p.json<DoseNoticeChoices>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -8,6 +8,7 @@ import { FamilyConversations } from './family-conversations.ts';
 import { ElderChoiceButtons, createFamilyCommands, type CaregiverRequests, type FamilyDeps } from './family-commands.ts';
 import { AlertButtons } from './alert-acknowledgement.ts';
 import { PrivacyButtons } from './privacy.ts';
+import { NotifyButtons, notifyCommand } from './notify-command.ts';
 import { dispatchDueAlerts } from './alert-sweep.ts';
 import { DEFAULT_ATTEMPT_LIMITS, pruneInviteAttempts, type InviteAttemptLimits } from './invite-attempts.ts';
 import { ALERT_REPEAT_MINUTES } from './emergency-alert.task.ts';
@@ -34,8 +35,8 @@ export interface FamilySweep {
 }
 
 /**
- * Registers the family commands (/start, /invite, /join, /link, /elder, /remove, /forget, /export) and
- * buttons (onboarding, elder choice, "I'm on it", forget), and returns the router's conversations hook and
+ * Registers the family commands (/start, /invite, /join, /link, /elder, /remove, /forget, /export, /notify) and
+ * buttons (onboarding, elder choice, "I'm on it", forget, dose-notice settings), and returns the router's conversations hook and
  * the sweeps (alert repeats, pruning old invite attempts) for the composition root to wire.
  */
 export function registerFamilyFeatures(deps: {
@@ -66,11 +67,13 @@ export function registerFamilyFeatures(deps: {
     ...(options.caregiverRequests ? { caregiverRequests: options.caregiverRequests } : {}),
   };
   for (const command of createFamilyCommands(family)) deps.commands.register(command);
+  deps.commands.register(notifyCommand({ orm, logger }));
   deps.buttons
     .register(new OnboardingButtons(onboarding))
     .register(new ElderChoiceButtons(family))
     .register(new AlertButtons({ orm, delivery, clock }))
-    .register(new PrivacyButtons({ orm, delivery, clock, logger }));
+    .register(new PrivacyButtons({ orm, delivery, clock, logger }))
+    .register(new NotifyButtons({ orm, logger }));
   const repeatMinutes = options.alertRepeatMinutes ?? ALERT_REPEAT_MINUTES;
   return {
     conversations: new FamilyConversations(family),

@@ -5,6 +5,7 @@ import { Elder } from '../elders/elder.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
 import { MessageLog } from '../../messaging/message-log.entity.ts';
 import { findFamilyChats } from '../family/family-notifier.ts';
+import { doseNoticesFor } from '../family/notification-preferences.ts';
 import { LINKED_ONLY, NOT_LINKED_REPLY, roleFor } from '../family/access.ts';
 import { doseName, doseText, sayDoseTime, SNOOZE_MINUTES } from './dose-messages.ts';
 import { countTakenDose } from './refills.ts';
@@ -34,8 +35,9 @@ async function describeDose(em: EntityManager, dose: DoseEvent): Promise<{ name:
 /**
  * The elder's answers under a dose reminder (`dose:<doseId>:taken|snooze|skip`). Only the elder of the dose
  * may answer. An answer moves a pending dose once (a conditional update, so a double tap or an answer racing
- * the escalation sweep is harmless); Taken also counts a pill against the refill. Snooze puts the reminder off
- * ten minutes; the escalation sweep sends it again then.
+ * the escalation sweep is harmless); Taken also counts a pill against the refill. The family hears the answer
+ * when their settings say so, and always after being told the dose was unconfirmed. Snooze puts the reminder
+ * off ten minutes; the escalation sweep sends it again then.
  */
 class DoseAnswerAction implements ButtonAction {
   readonly prefix = 'dose';
@@ -63,18 +65,14 @@ class DoseAnswerAction implements ButtonAction {
       const moved = await tx.nativeUpdate(DoseEvent, { id: dose.id, status: 'pending' }, { status, answeredAt: now, nextActionAt: null });
       if (moved !== 1) return false;
       if (status === 'taken') await countTakenDose(tx, outbox, dose, { warnDays: this.deps.refillWarnDays ?? 5 });
-      // The family was told this dose was unconfirmed: they hear the answer too.
-      if (dose.escalatedAt) {
+      // The family was told this dose was unconfirmed: they always hear the answer. Otherwise their settings decide.
+      const tell = dose.escalatedAt ? 'answered' : (await doseNoticesFor(tx, dose.elderId))[status] ? status : null;
+      if (tell) {
         const elderName = (await tx.findOne(Elder, { id: dose.elderId }))?.name ?? 'Your relative';
+        const text =
+          tell === 'answered' ? doseText.familyAnswered(elderName, name, time, status) : tell === 'taken' ? doseText.familyTaken(elderName, name, time) : doseText.familySkipped(elderName, name, time);
         for (const r of await findFamilyChats(tx, dose.elderId)) {
-          outbox.stage(tx, {
-            channel: r.channel,
-            chatId: r.chatId,
-            accountId: r.accountId,
-            elderId: dose.elderId,
-            text: doseText.familyAnswered(elderName, name, time, status),
-            idempotencyKey: `dose:${dose.id}:answered:${r.key}`,
-          });
+          outbox.stage(tx, { channel: r.channel, chatId: r.chatId, accountId: r.accountId, elderId: dose.elderId, text, idempotencyKey: `dose:${dose.id}:${tell}:${r.key}` });
         }
       }
       return true;

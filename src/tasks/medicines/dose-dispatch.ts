@@ -6,12 +6,14 @@ import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { MedicationSchedule } from './medication-schedule.entity.ts';
 import { DoseEvent, DOSE_STATUSES } from './dose-event.entity.ts';
 import { nextDoseAfter, type DoseTimetable, type DueDose } from './dose-schedule.ts';
-import { elderChats, type DoseRecipient } from './dose-recipients.ts';
+import { elderChats, familyChatsOf, type DoseRecipient } from './dose-recipients.ts';
 import { doseButtons, doseName, doseText, sayDoseTime } from './dose-messages.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import { MessageLog } from '../../messaging/message-log.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
-import { instantToLocal } from '../../lib/local-time.ts';
+import { instantToLocal, sayLocalDateTime } from '../../lib/local-time.ts';
+import { Elder } from '../elders/elder.entity.ts';
+import { doseNoticesOf } from '../family/notification-preferences.ts';
 
 /** How the due-dose sweep behaves. */
 export interface DoseDispatchOptions {
@@ -50,6 +52,8 @@ interface PlannedDose {
   event: { id: string; scheduleId: string; elderId: string; dueAt: Date; localTime: string; status: (typeof DOSE_STATUSES)[number]; nextActionAt: Date | null };
   reminder: { id: string; channel: DoseRecipient['channel']; chatId: string; accountId: string | null; text: string; idempotencyKey: string } | null;
   late: boolean;
+  /** For a dose recorded missed: "Metformin 500mg due Wednesday 25 November at 8:00 am", as the family is told it. */
+  missedAs: string | null;
 }
 
 /** What a batch writes: the dose events with their reminders, and each claimed schedule's next dose time. */
@@ -99,6 +103,7 @@ function planBatch(schedules: ClaimedSchedule[], now: Date, options: DoseDispatc
           ? { id: randomUUID(), ...s.chat, text: late ? doseText.lateReminder(name, time) : doseText.reminder(name, time), idempotencyKey: `dose:${id}:reminder` }
           : null,
       late,
+      missedAs: send ? null : `${name} due ${sayLocalDateTime(instantToLocal(dose.dueAt, s.timezone), s.timezone)}`,
     });
   };
   for (const s of schedules) {
@@ -135,6 +140,34 @@ function outcomeOf(claimed: number, plan: BatchPlan, createdDoses: Set<string>, 
   }
   return { claimed, counts, messages };
 }
+
+/**
+ * Stages, in the batch's transaction, one message to each family chat of every elder whose family hears about
+ * missed doses (by default they do), naming the doses this batch recorded missed without a reminder. Three
+ * queries for the batch, and none when nothing was missed.
+ */
+async function stageMissedNotices(tx: EntityManager, outbox: OutboxBatch, missed: PlannedDose[]): Promise<MessageLog[]> {
+  if (missed.length === 0) return [];
+  const byElder = new Map<string, PlannedDose[]>();
+  for (const d of missed) byElder.set(d.event.elderId, [...(byElder.get(d.event.elderId) ?? []), d]);
+  const notices = await doseNoticesOf(tx, [...byElder.keys()]);
+  const hearing = [...byElder.keys()].filter((id) => notices.get(id)?.missed);
+  if (hearing.length === 0) return [];
+  const families = await familyChatsOf(tx, hearing);
+  const names = new Map((await tx.find(Elder, { id: { $in: hearing } }, { fields: ['id', 'name'] })).map((e) => [e.id, e.name]));
+  const rows: MessageLog[] = [];
+  for (const elderId of hearing) {
+    const doses = byElder.get(elderId)!.sort((a, b) => a.event.dueAt.getTime() - b.event.dueAt.getTime());
+    const text = doseText.familyMissedOffline(names.get(elderId) ?? 'Your relative', doses.map((d) => d.missedAs ?? 'medicine'));
+    for (const chat of families.get(elderId) ?? []) {
+      rows.push(outbox.stage(tx, { channel: chat.channel, chatId: chat.chatId, accountId: chat.accountId, elderId, text, idempotencyKey: `dose:${doses[0]!.event.id}:missed:${chat.key}` }));
+    }
+  }
+  return rows;
+}
+
+/** The doses of a batch that were written as missed (not those that already existed). */
+const missedIn = (plan: BatchPlan, created: Set<string>): PlannedDose[] => plan.doses.filter((d) => d.event.status === 'missed' && created.has(d.event.id));
 
 /** A due schedule loaded through the ORM, with its elder's chat. */
 const claimedFrom = (s: MedicationSchedule, chat: DoseRecipient | undefined): ClaimedSchedule => ({
@@ -224,7 +257,9 @@ async function dispatchBatchPostgres(orm: MikroORM, now: Date, limit: number, op
       select 'message', id, channel, chat_id from new_messages`.execute(db);
     const createdDoses = new Set(written.filter((w) => w.kind === 'dose').map((w) => w.id));
     const sent = written.filter((w) => w.kind === 'message').map((w) => ({ id: w.id, channel: w.channel!, chatId: w.chat_id! }));
-    return outcomeOf(claimed.length, plan, createdDoses, sent);
+    const notices = await stageMissedNotices(tx, new OutboxBatch(), missedIn(plan, createdDoses));
+    if (notices.length > 0) await tx.flush();
+    return outcomeOf(claimed.length, plan, createdDoses, [...sent, ...notices.map((m) => ({ id: m.id, channel: m.channel, chatId: m.chatId }))]);
   });
 }
 
@@ -274,6 +309,7 @@ async function dispatchBatchOrm(orm: MikroORM, now: Date, limit: number, options
       d.reminder.id = row.id;
       sent.push({ id: row.id, channel: row.channel, chatId: row.chatId });
     }
+    for (const m of await stageMissedNotices(tx, outbox, missedIn(plan, createdDoses))) sent.push({ id: m.id, channel: m.channel, chatId: m.chatId });
     for (const a of plan.advances) await tx.nativeUpdate(MedicationSchedule, { id: a.id }, { nextDoseAt: a.nextDoseAt });
     await tx.flush();
     return outcomeOf(found.length, plan, createdDoses, sent);
@@ -284,6 +320,7 @@ async function dispatchBatchOrm(orm: MikroORM, now: Date, limit: number, options
  * The due-dose sweep: finds schedules whose next dose time has come by the (status, next_dose_at) index,
  * claims them in batches, records one DoseEvent per dose, advances each schedule to its next dose, and
  * hands the elder's reminders (Taken / Snooze / Skip) to the delivery queue once each batch has committed.
+ * Doses recorded missed after downtime are told to the family when their settings say so (by default).
  * Several schedulers running it at once send each dose once. Returns what it did.
  */
 export async function dispatchDueDoses(orm: MikroORM, delivery: DeliveryQueue, now: Date, options: DoseDispatchOptions): Promise<DoseDispatchCounts> {

@@ -6,6 +6,7 @@ import { elderChats, familyChatsOf } from './dose-recipients.ts';
 import { doseButtons, doseCheckButtons, doseName, doseText, sayDoseTime } from './dose-messages.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import { lockForWrite } from './dose-dispatch.ts';
+import { doseNoticesOf } from '../family/notification-preferences.ts';
 
 /** How unanswered doses escalate. The first wait (before the re-reminder) is set when the dose is sent. */
 export interface DoseEscalationOptions {
@@ -64,7 +65,10 @@ async function escalateBatch(orm: MikroORM, now: Date, options: DoseEscalationOp
     const schedules = new Map((await tx.find(MedicationSchedule, { id: { $in: doses.map((d) => d.scheduleId) } })).map((s) => [s.id, s]));
     const elders = new Map((await tx.find(Elder, { id: { $in: elderIds } })).map((e) => [e.id, e]));
     const chats = await elderChats(tx, elderIds);
-    const telling = doses.filter((d) => escalationStep(d) === 'tell-family').map((d) => d.elderId);
+    const missing = doses.filter((d) => escalationStep(d) === 'record-missed').map((d) => d.elderId);
+    const notices = await doseNoticesOf(tx, missing);
+    // The unconfirmed alert always goes; a missed dose only to families who hear about missed doses.
+    const telling = doses.filter((d) => escalationStep(d) === 'tell-family' || (escalationStep(d) === 'record-missed' && notices.get(d.elderId)?.missed)).map((d) => d.elderId);
     const families = await familyChatsOf(tx, telling);
 
     for (const dose of doses) {
@@ -107,6 +111,19 @@ async function escalateBatch(orm: MikroORM, now: Date, options: DoseEscalationOp
         dose.status = 'missed';
         dose.nextActionAt = null;
         counts.missed++;
+        if (notices.get(dose.elderId)?.missed) {
+          const elderName = elders.get(dose.elderId)?.name ?? 'Your relative';
+          for (const family of families.get(dose.elderId) ?? []) {
+            outbox.stage(tx, {
+              channel: family.channel,
+              chatId: family.chatId,
+              accountId: family.accountId,
+              elderId: dose.elderId,
+              text: doseText.familyMissed(elderName, name, time),
+              idempotencyKey: `dose:${dose.id}:missed:${family.key}`,
+            });
+          }
+        }
       }
     }
     await tx.flush();
@@ -117,7 +134,8 @@ async function escalateBatch(orm: MikroORM, now: Date, options: DoseEscalationOp
 /**
  * The unanswered-dose sweep: a dose with no answer gets one gentle re-reminder after N minutes (set when it
  * was sent), then after M more minutes the family is told ("Margaret hasn't confirmed their 8:00 am Metformin
- * 500mg", with an "I'll check" button), and later it is recorded missed. A snoozed dose is reminded again
+ * 500mg", with an "I'll check" button, whatever the family's settings), and later it is recorded missed (the
+ * family is told when they chose to hear about missed doses, as by default). A snoozed dose is reminded again
  * when its snooze ends. Messages go to the delivery queue after each batch commits.
  */
 export async function escalateUnansweredDoses(orm: MikroORM, delivery: DeliveryQueue, now: Date, options: DoseEscalationOptions = {}): Promise<DoseEscalationCounts> {

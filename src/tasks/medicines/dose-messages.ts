@@ -43,6 +43,13 @@ export const doseText = {
   familyUnconfirmed: (elderName: string, name: string, time: string): string => `${elderName} hasn't confirmed their ${time} ${name}.`,
   familyAnswered: (elderName: string, name: string, time: string, status: 'taken' | 'skipped'): string =>
     status === 'taken' ? `Good news: ${elderName} has now taken their ${time} ${name}.` : `${elderName} has answered: they are skipping their ${time} ${name}.`,
+  familyTaken: (elderName: string, name: string, time: string): string => `${elderName} has taken the ${time} ${name}.`,
+  familySkipped: (elderName: string, name: string, time: string): string => `${elderName} is skipping the ${time} ${name}.`,
+  familyMissed: (elderName: string, name: string, time: string): string => `${elderName} didn't answer about the ${time} ${name}, so I've noted it as missed.`,
+  familyMissedOffline: (elderName: string, doses: string[]): string =>
+    doses.length === 1
+      ? `${elderName}'s ${doses[0]} is noted as missed: I couldn't send the reminder in time.`
+      : `${doses.length} of ${elderName}'s doses are noted as missed: I couldn't send the reminders in time. ${doses.slice(0, 5).join('; ')}${doses.length > 5 ? `; and ${doses.length - 5} more` : ''}.`,
   taken: (name: string, time: string): string => `Well done. I've noted your ${time} ${name} as taken.`,
   skipped: (name: string, time: string): string => `Okay, I've noted that you're skipping your ${time} ${name}.`,
   snoozed: (): string => `Okay, I'll remind you again in ${SNOOZE_MINUTES} minutes.`,

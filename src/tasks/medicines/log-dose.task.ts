@@ -7,6 +7,7 @@ import { doseName, doseText, sayDoseTime } from './dose-messages.ts';
 import type { TaskHandler } from '../task-handler.ts';
 import { PermanentTaskError } from '../task-errors.ts';
 import { tellFamily } from '../family/family-notifier.ts';
+import { doseNoticesFor } from '../family/notification-preferences.ts';
 import { logDoseArgs, type LogDoseArgs } from '../tool-args.ts';
 import { instantToLocal } from '../../lib/local-time.ts';
 import { countTakenDose } from './refills.ts';
@@ -41,7 +42,8 @@ const sayList = (words: string[], last = 'and'): string => (words.length <= 1 ? 
 /**
  * log_dose: the elder says they took or are skipping a dose. Answers the latest dose still waiting for an
  * answer (of the named medicine, if one was named); with none waiting, records the dose of the matching
- * schedule now. A skipped dose is told to the family.
+ * schedule now. The family is told as their settings say (by default a skipped dose, not a taken one), and
+ * always when they had been told the dose was unconfirmed.
  */
 export function createLogDoseTask(options: { refillWarnDays: number }): TaskHandler<LogDoseArgs> {
   return {
@@ -101,8 +103,12 @@ export function createLogDoseTask(options: { refillWarnDays: number }): TaskHand
       }
       const name = sayList(answered.map((d) => doseName(byId.get(d.scheduleId)!)).sort((a, b) => a.localeCompare(b)));
       const time = sayDoseTime(answered[0]!.localTime);
-      if (args.status === 'skipped') {
-        await tellFamily({ em, task, elder, outbox }, { text: `${elder.name} is skipping the ${time} ${name}.`, topic: 'dose-skipped' });
+      // The family was told a dose was unconfirmed: they always hear the answer. Otherwise their settings decide.
+      if (answered.some((d) => d.escalatedAt)) {
+        await tellFamily({ em, task, elder, outbox }, { text: doseText.familyAnswered(elder.name, name, time, args.status), topic: 'dose-answered' });
+      } else if ((await doseNoticesFor(em, elder.id))[args.status]) {
+        const text = args.status === 'taken' ? doseText.familyTaken(elder.name, name, time) : doseText.familySkipped(elder.name, name, time);
+        await tellFamily({ em, task, elder, outbox }, { text, topic: `dose-${args.status}` });
       }
       return {
         result: { doseEventIds: answered.map((d) => d.id), status: args.status },
