@@ -118,9 +118,25 @@ describe('the agent on a remote OpenAI-compatible model', () => {
 
   it('answers with the offline model when the server is down', async () => {
     const { logger, lines } = aRecordingLogger();
-    const decision = await (await anAgent(await downServerBaseURL(), { timeoutMs: 150, logger })).respond(anInput(BOOKING));
+    const started = Date.now();
+    const decision = await (await anAgent(await downServerBaseURL(), { timeoutMs: 500, logger })).respond(anInput(BOOKING));
+    // The turn budget is twice the request timeout; refused connections must not be retried past it.
+    expect(Date.now() - started).toBeLessThan(2 * 500 + 1000);
     expect(decision).toMatchObject({ kind: 'tool', tool: 'book_restaurant', args: { party_size: 3 } });
     expect(lines()).toContain('remote model failed');
+  });
+
+  it('answers with the offline model within the turn budget when the server keeps failing with 503', async () => {
+    const unavailable: ScriptedReply = { kind: 'status', status: 503, message: 'The server is overloaded' };
+    const server = await aServer(Array.from({ length: 10 }, () => unavailable));
+    const { logger, lines } = aRecordingLogger();
+    const started = Date.now();
+    const decision = await (await anAgent(server.baseURL, { timeoutMs: 500, logger })).respond(anInput(BOOKING));
+    expect(Date.now() - started).toBeLessThan(2 * 500 + 1000);
+    expect(decision).toMatchObject({ kind: 'tool', tool: 'book_restaurant', args: { party_size: 3, start: '2026-11-27T18:45' } });
+    expect(server.requests.length).toBeGreaterThanOrEqual(1);
+    expect(lines()).toContain('remote model failed');
+    expect(lines()).not.toContain('Wagamama');
   });
 
   it('lets a failed remote model rest for the cool-down, then tries it again', async () => {
