@@ -35,6 +35,7 @@ import type { TelegramChannel } from './bots/telegram/telegram-channel.ts';
 import { defaultBookingProviders } from './tasks/bookings/booking-service.ts';
 import { bookingButtonActions } from './tasks/bookings/booking-buttons.ts';
 import { dispatchBookingReminders } from './tasks/bookings/booking-reminders.ts';
+import { createVenueCommands } from './tasks/bookings/venue-commands.ts';
 import { seedVenues, DEFAULT_VENUES_FILE } from './tasks/bookings/venue-directory.ts';
 import { PartnerProvider } from './tasks/bookings/providers/partner-provider.ts';
 import { registerMedicineFeatures } from './tasks/medicines/register-medicine-features.ts';
@@ -114,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ? new PartnerProvider({ baseUrl: config.PARTNER_API_URL, apiKey: config.PARTNER_API_KEY, timeoutMs: config.PARTNER_TIMEOUT_MS, logger: logger.child({ provider: 'partner' }) })
       : undefined;
   const bookingProviders = defaultBookingProviders(partner ? { partner } : {});
-  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders });
+  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders, clock });
   const buttons = new ButtonActionRegistry();
   const commands = new ChatCommandRegistry();
   const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics });
@@ -176,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const tasks = new TaskService({ orm, handlers, queue: taskQueue, clock, maxAttempts: config.TASK_MAX_ATTEMPTS });
+  for (const command of createVenueCommands({ orm, tasks, handlers })) commands.register(command);
   for (const action of bookingButtonActions({ orm, tasks, handlers, delivery: deliveryQueue, clock, providers: bookingProviders })) buttons.register(action);
   const directory = new ElderDirectory(orm, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
   let router: MessageRouter | undefined;

@@ -191,4 +191,4 @@ function yesOrNo(data: string): { answer: 'yes' | 'no'; taskId: string } | null 
 }
 
 /** What a caregiver may ask the assistant to do for their elder. */
-const CAREGIVER_TOOLS = new Set(['add_medication', 'set_reminder', 'book_restaurant', 'book_salon', 'cancel_booking']);
+const CAREGIVER_TOOLS = new Set(['add_medication', 'set_reminder', 'book_restaurant', 'book_salon', 'cancel_booking', 'reschedule_booking']);

@@ -56,6 +56,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
     '- Datetimes are the elder\'s local wall-clock time, YYYY-MM-DDTHH:mm; dates YYYY-MM-DD; times HH:mm (24 h).',
     '- Resolve "today", "tomorrow", "tonight", weekday names (the next such day, or today if it is that day and the time is still ahead) and "in 2 hours" from the context line.',
     '- A medicine taken regularly is add_medication; a one-off or non-medicine reminder is set_reminder.',
+    '- Moving a table or appointment the elder already has ("move dinner to 8") is reschedule_booking, never a second booking.',
     '- Use the earlier turns of the conversation to complete a request the elder started there.',
     '- Greetings, thanks and small talk: answer warmly in one or two sentences, no tool.',
     '',

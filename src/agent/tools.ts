@@ -14,6 +14,10 @@ export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
     'Book a hair, nails, barber or beauty appointment. Needs the salon name, the service and the exact day and time; ' +
     'ask one question when the salon or time is missing.',
   cancel_booking: 'Cancel an existing restaurant or salon booking, identified by venue and/or date.',
+  reschedule_booking:
+    'Move an existing restaurant or salon booking to another time ("move dinner to 8", "push the table back an hour"). ' +
+    'Identify it by venue, kind and/or its current day; give the new time as start (a day was said), time (only a time) or shift_minutes. ' +
+    'Not for a new booking.',
   add_medication:
     "Add a new medicine to the elder's schedule so they are reminded to take it. Needs the medicine and exact clock times " +
     '("8am and 8pm"). "Twice a day" or "morning and evening" without times is not enough: ask for the times. ' +
@@ -34,7 +38,7 @@ export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
 };
 
 /**
- * The ten contract tools as LangChain tools. They do not act: each returns an acknowledgement and is
+ * The contract tools as LangChain tools. They do not act: each returns an acknowledgement and is
  * `returnDirect`, so the agent stops after the first valid call and the assistant turns it into a task
  * awaiting the elder's yes. Invalid arguments fail schema validation and go back to the model as a tool error.
  */

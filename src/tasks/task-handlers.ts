@@ -3,12 +3,15 @@ import { setReminderTask } from './reminders/set-reminder.task.ts';
 import { createBookRestaurantTask, createBookSalonTask } from './bookings/book-venue.task.ts';
 import { defaultBookingProviders, type BookingProviders } from './bookings/booking-service.ts';
 import { createCancelBookingTask } from './bookings/cancel-booking.task.ts';
+import { createRescheduleBookingTask } from './bookings/reschedule-booking.task.ts';
+import { createAddVenueTask } from './bookings/add-venue.task.ts';
 import { addMedicationTask } from './medicines/add-medication.task.ts';
 import { createLogDoseTask } from './medicines/log-dose.task.ts';
 import { notifyFamilyTask } from './family/notify-family.task.ts';
 import { shareActivityTask } from './family/share-activity.task.ts';
 import { emergencyAlertTask } from './family/emergency-alert.task.ts';
 import { getScheduleTask } from './schedule/get-schedule.task.ts';
+import { systemClock, type Clock } from '../lib/clock.ts';
 
 /** Settings the task handlers take from the configuration. */
 export interface TaskHandlerOptions {
@@ -16,15 +19,19 @@ export interface TaskHandlerOptions {
   refillWarnDays?: number;
   /** How bookings are made, by `venue.provider` (default: the built-in book and asking the family; add 'partner'). */
   bookingProviders?: BookingProviders;
+  /** The app's clock: a move is read back against the bookings still ahead (default: the system clock). */
+  clock?: Clock;
 }
 
-/** Every task kind the assistant can run: one per tool of the contract. */
+/** Every task kind the assistant can run: one per tool of the contract, and a caregiver's new venue. */
 export function createTaskHandlers(options: TaskHandlerOptions = {}): TaskHandlerRegistry {
   const providers = options.bookingProviders ?? defaultBookingProviders();
   return new TaskHandlerRegistry()
     .register(createBookRestaurantTask(providers))
     .register(createBookSalonTask(providers))
     .register(createCancelBookingTask(providers))
+    .register(createRescheduleBookingTask(providers, options.clock ?? systemClock))
+    .register(createAddVenueTask())
     .register(addMedicationTask)
     .register(createLogDoseTask({ refillWarnDays: options.refillWarnDays ?? 5 }))
     .register(setReminderTask)

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { DateTime } from 'luxon';
 
-/** The ten tools of the contract, in the order they are offered to a model. */
+/** The tools of the contract, in the order they are offered to a model. */
 export const TOOL_NAMES = [
   'book_restaurant',
   'book_salon',
   'cancel_booking',
+  'reschedule_booking',
   'add_medication',
   'log_dose',
   'set_reminder',
@@ -85,6 +86,56 @@ export const cancelBookingArgs = z.object({
 /** Validated cancel_booking arguments. */
 export type CancelBookingArgs = z.infer<typeof cancelBookingArgs>;
 
+/** The kinds of booking an elder names instead of the venue ("dinner" is a restaurant, "hair" a salon). */
+export const BOOKING_KINDS = ['restaurant', 'salon'] as const;
+
+/** The fields of reschedule_booking; a move needs one of `start`, `time` or `shift_minutes`. */
+const rescheduleBookingFields = z.object({
+  venue: text(120).optional().describe('Name of the venue of the booking to move, if the elder named it.'),
+  kind: z
+    .enum(BOOKING_KINDS)
+    .optional()
+    .describe('"restaurant" when the elder calls it a table, lunch or dinner; "salon" for hair, nails or barber. Omit when not said.'),
+  date: localDateArg.optional().describe('The day the booking is on now, YYYY-MM-DD, if the elder said it ("move Friday\'s dinner").'),
+  start: localDateTimeArg
+    .optional()
+    .describe('The new day and time when the elder says a day ("to Friday at 10"): local time YYYY-MM-DDTHH:mm.'),
+  time: clockTimeArg
+    .optional()
+    .describe('The new time, 24-hour HH:mm, when the elder says only a time ("move dinner to 8" = 20:00): the booking keeps its day.'),
+  shift_minutes: z
+    .number()
+    .int()
+    .min(-720)
+    .max(720)
+    .refine((m) => m !== 0, 'a move of 0 minutes changes nothing')
+    .optional()
+    .describe('Move by this many minutes when the elder says so: "push it back an hour" = 60, "half an hour earlier" = -30.'),
+});
+const saysNewTime = (a: { start?: string | undefined; time?: string | undefined; shift_minutes?: number | undefined }): boolean =>
+  a.start !== undefined || a.time !== undefined || a.shift_minutes !== undefined;
+const NEW_TIME_MISSING = { message: 'say the new time: start, time or shift_minutes' };
+
+/** Arguments of reschedule_booking: which booking (venue, kind, its day) and its new time. */
+export const rescheduleBookingArgs = rescheduleBookingFields.refine(saysNewTime, NEW_TIME_MISSING);
+/** Validated reschedule_booking arguments. */
+export type RescheduleBookingArgs = z.infer<typeof rescheduleBookingArgs>;
+
+/**
+ * The reschedule task's own schema: the tool's arguments plus what the task settles against the elder's
+ * bookings before the read-back (the booking, its current local start and what it is), so the elder says
+ * yes to "from 7:00 pm to 8:00 pm" and the worker moves that very booking.
+ */
+export const rescheduleBookingTaskArgs = rescheduleBookingFields
+  .extend({
+    booking_id: z.uuid().optional(),
+    from: localDateTimeArg.optional(),
+    what: text(60).optional(),
+  })
+  .refine(saysNewTime, NEW_TIME_MISSING);
+/** Validated reschedule task arguments. */
+export type RescheduleBookingTaskArgs = z.infer<typeof rescheduleBookingTaskArgs>;
+
 /** Arguments of add_medication. */
 export const addMedicationArgs = z.object({
   medicine: text(120).describe('Name of the medicine as the elder said it, e.g. "Metformin", "eye drops".'),
@@ -160,6 +211,7 @@ export const TOOL_ARGS = {
   book_restaurant: bookRestaurantArgs,
   book_salon: bookSalonArgs,
   cancel_booking: cancelBookingArgs,
+  reschedule_booking: rescheduleBookingArgs,
   add_medication: addMedicationArgs,
   log_dose: logDoseArgs,
   set_reminder: setReminderArgs,

@@ -16,7 +16,7 @@ export const LUNCH_AND_DINNER: Record<string, [string, string][]> = Object.fromE
 /** Saves a venue with its own reservation book (provider 'builtin'); a unique name unless given. */
 export async function aBookableVenue(
   orm: MikroORM,
-  overrides: Partial<Pick<Venue, 'name' | 'kind' | 'timezone' | 'address' | 'openingHours' | 'capacityPerSlot' | 'services' | 'provider'>> = {},
+  overrides: Partial<Pick<Venue, 'name' | 'kind' | 'timezone' | 'address' | 'phone' | 'openingHours' | 'capacityPerSlot' | 'services' | 'provider'>> = {},
 ): Promise<Venue> {
   const em = orm.em.fork();
   const venue = em.create(Venue, {

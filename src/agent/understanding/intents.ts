@@ -6,6 +6,7 @@ import { findDose, findMedicine } from './medicine-name.ts';
 import type { Message } from './message.ts';
 import { findPartySize } from './party-size.ts';
 import { REMINDER_TRIGGER } from './reminder.ts';
+import { isReschedule } from './reschedule.ts';
 import { isInjection, isMedicalAdviceQuestion } from './safety.ts';
 import type { ChatIntent, ToolName } from './types.ts';
 import { findVenue, venueText } from './venue.ts';
@@ -104,6 +105,7 @@ export function routeMessage(msg: Message): Route {
   if (isScheduleQuestion(lower)) return { kind: 'tool', tool: 'get_schedule' };
   if (REMINDER_TRIGGER.test(lower)) return { kind: 'tool', tool: isMedicineReminder(msg) ? 'add_medication' : 'set_reminder' };
   if (reportsDose(lower, msg.text)) return { kind: 'tool', tool: 'log_dose' };
+  if (isReschedule(msg)) return { kind: 'tool', tool: 'reschedule_booking' };
   const booking = bookingTool(msg);
   if (booking) return { kind: 'tool', tool: booking };
   if (isMedicationSetup(msg)) return { kind: 'tool', tool: 'add_medication' };

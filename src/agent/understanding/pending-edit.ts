@@ -12,6 +12,7 @@ import { isStatedHour, resolveDailyTimes, toHour24 } from './when.ts';
 const POLICY: Partial<Record<ToolName, HourPolicy>> = {
   book_restaurant: 'meal',
   book_salon: 'appointment',
+  reschedule_booking: 'appointment',
   set_reminder: 'routine',
 };
 

@@ -34,6 +34,7 @@ const VENUE_BY_TOOL: Partial<Record<ToolName, string>> = {
   book_restaurant: 'which restaurant',
   book_salon: 'which salon or barber',
   cancel_booking: 'which booking',
+  reschedule_booking: 'which booking',
 };
 
 const join = (parts: string[]): string =>
@@ -57,6 +58,7 @@ export function clarifyQuestion(tool: ToolName | null, missing: string[]): strin
     return 'I can set that up. At what times should I remind you, for example 8am and 8pm?';
   }
   if (tool === 'cancel_booking') return 'Which booking would you like me to cancel?';
+  if (tool === 'reschedule_booking') return 'Of course. What day and time would you like it moved to?';
   const phrases = missing.map((slot) => (slot === 'venue' ? VENUE_BY_TOOL[tool] ?? SLOT_PHRASES.venue : SLOT_PHRASES[slot]) ?? slot);
   const question = join(phrases);
   return `Of course. ${question.charAt(0).toUpperCase()}${question.slice(1)}?`;

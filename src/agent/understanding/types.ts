@@ -3,6 +3,7 @@ export type ToolName =
   | 'book_restaurant'
   | 'book_salon'
   | 'cancel_booking'
+  | 'reschedule_booking'
   | 'add_medication'
   | 'log_dose'
   | 'set_reminder'

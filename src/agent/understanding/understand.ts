@@ -10,6 +10,7 @@ import { findMedicine } from './medicine-name.ts';
 import type { Message } from './message.ts';
 import { readMessage } from './message.ts';
 import { buildReminder } from './reminder.ts';
+import { buildReschedule } from './reschedule.ts';
 import { CHAT_REPLIES, clarifyQuestion } from './replies.ts';
 import { findEmergency } from './safety.ts';
 import type { ConversationTurn, ToolName, Understanding, UnderstandingInput } from './types.ts';
@@ -23,6 +24,8 @@ function buildTool(tool: ToolName, msg: Message): Understanding {
       return buildSalonBooking(msg);
     case 'cancel_booking':
       return buildCancellation(msg);
+    case 'reschedule_booking':
+      return buildReschedule(msg);
     case 'add_medication':
       return buildAddMedication(msg);
     case 'log_dose':
@@ -65,6 +68,8 @@ function understandAlone(text: string, clock: Clock): Understanding {
 function explainAnswer(question: string, answer: string): string {
   const q = question.toLowerCase();
   const a = answer.trim();
+  // "What day and time would you like it moved to?": the answer is the new time, not the booking's day.
+  if (/\bmoved? (?:it )?to\?/.test(q) && !/^(?:to|till|until)\b/i.test(a)) return `to ${a}`;
   const count = /^(?:just\s+|about\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\s+please)?[\s.!]*$/i.exec(a);
   if (count && /\bhow many\b/.test(q) && !/\bwhat time|\bwhen\b|\btimes?\b/.test(q)) return `for ${count[1] ?? ''} people`;
   if (/\b(?:what time|when|which time|what times|at what times?|what day and time)\b/.test(q) && /^\d{1,2}(?:[.:]\d{2})?\b/.test(a)) return `at ${a}`;

@@ -4,6 +4,8 @@ import { Booking } from './booking.entity.ts';
 import { Venue } from './venue.entity.ts';
 import { DAY_BEFORE_MS, SOON_MS, defaultBookingProviders, sayBooked, sayBookingDetails, skipPassedReminders, type BookingProviders } from './booking-service.ts';
 import { FamilyBookingProvider } from './providers/family-provider.ts';
+import { rescheduleButtonActions } from './reschedule-buttons.ts';
+import { AddVenueAnswer } from './venue-commands.ts';
 import type { PROVIDERS } from './venue.entity.ts';
 import { Task } from '../task.entity.ts';
 import { Elder } from '../elders/elder.entity.ts';
@@ -230,6 +232,7 @@ class BookingMove implements ButtonAction {
         const fresh = await tx.findOneOrFail(Booking, { id: booking.id });
         if (fresh.startAt.getTime() !== oldStart.getTime() || (fresh.status !== 'confirmed' && fresh.status !== 'requested')) throw new SlotTakenError('moved already');
         const length = fresh.endAt.getTime() - fresh.startAt.getTime();
+        const previousRef = fresh.providerRef ?? null;
         fresh.startAt = newStart;
         fresh.endAt = new Date(newStart.getTime() + length);
         fresh.localStart = instantToLocal(newStart, venue.timezone);
@@ -242,6 +245,10 @@ class BookingMove implements ButtonAction {
           { em: tx, clock: this.deps.clock, tellFamily: (notice) => tellFamily(ctx, notice) },
         );
         if (outcome.kind === 'unavailable') throw new SlotTakenError('the new time is taken');
+        // A provider that cannot move a booking (a partner) now holds the new time too: let go of the old one.
+        if (!provider.reschedule && previousRef && previousRef !== outcome.providerRef) {
+          await provider.cancel({ ...fresh, providerRef: previousRef } as Booking, venue, { em: tx, clock: this.deps.clock });
+        }
         fresh.status = outcome.kind === 'confirmed' ? 'confirmed' : 'requested';
         fresh.providerRef = outcome.providerRef;
         if (outcome.kind === 'confirmed') {
@@ -261,7 +268,10 @@ class BookingMove implements ButtonAction {
   }
 }
 
-/** Every booking button: the family's Booked / Can't, and the elder's pick of another time or venue, or a move. */
+/**
+ * Every booking button: the family's Booked / Can't and Moved / Can't, the elder's pick of another time,
+ * venue or booking to move, a move offered while booking, and the Yes / No of a venue the family adds.
+ */
 export function bookingButtonActions(deps: BookingButtonDeps): ButtonAction[] {
   return [
     new FamilyBookingAnswer('booked', deps),
@@ -269,5 +279,7 @@ export function bookingButtonActions(deps: BookingButtonDeps): ButtonAction[] {
     new BookingChoice('rebook', deps),
     new BookingChoice('venuepick', deps),
     new BookingMove(deps),
+    ...rescheduleButtonActions(deps),
+    new AddVenueAnswer(deps),
   ];
 }

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { EntityManager } from '@mikro-orm/core';
 import { Booking } from './booking.entity.ts';
@@ -31,11 +31,38 @@ const REFERENCE_LENGTH = 6;
 export const DAY_BEFORE_MS = 24 * 3_600_000;
 export const SOON_MS = 2 * 3_600_000;
 
-/** A new booking reference, 6 symbols read easily over the phone ("K7M2QX"). */
+/** A new random booking reference, 6 symbols read easily over the phone ("K7M2QX"), for a booking made outside a task. */
 export function newBookingReference(): string {
   let code = '';
   for (let i = 0; i < REFERENCE_LENGTH; i++) code += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
   return code;
+}
+
+/**
+ * The booking reference of a task, derived from its id (the idempotency key sent to a partner): every attempt
+ * of the same task says the same reference, so a partner that kept the first attempt's hold agrees with the
+ * retry. `salt` picks the next candidate when the first is already another booking's (see `referenceForTask`).
+ */
+export function bookingReferenceFor(seed: string, salt = 0): string {
+  const digest = createHash('sha256').update(`booking-reference:${seed}:${salt}`).digest();
+  let code = '';
+  // 31 symbols from one byte each: the bias of 256 mod 31 is too small to matter for a reference.
+  for (let i = 0; i < REFERENCE_LENGTH; i++) code += REFERENCE_ALPHABET[digest[i]! % REFERENCE_ALPHABET.length];
+  return code;
+}
+
+// Candidates tried before giving up; at a million bookings each candidate is taken with odds of about 1 in 900.
+const MAX_REFERENCE_CANDIDATES = 8;
+
+/**
+ * The reference for the booking a task makes: the first of the task's candidates that no other booking holds.
+ * A retry finds the same one (the failed attempt's row was rolled back, so it does not count).
+ */
+export async function referenceForTask(em: EntityManager, taskId: string): Promise<string> {
+  const candidates = Array.from({ length: MAX_REFERENCE_CANDIDATES }, (_, i) => bookingReferenceFor(taskId, i));
+  const holders = await em.find(Booking, { reference: { $in: candidates } }, { fields: ['reference', 'taskId'], disableIdentityMap: true });
+  const taken = new Set(holders.filter((b) => b.taskId !== taskId).map((b) => b.reference));
+  return candidates.find((c) => !taken.has(c)) ?? newBookingReference();
 }
 
 /** "Olive Garden on Wednesday 25 November at 7:00 pm": a booking as the elder and the family hear it, in the elder's local time. */
@@ -115,16 +142,16 @@ function newFamilyVenue(em: EntityManager, name: string, kind: VenueKind, timezo
 }
 
 /** A time offered instead: "7:30 pm" on the day asked for, "Thu 26 Nov, 7:30 pm" on another. */
-function alternativeLabel(instant: Date, requestedDay: string, timezone: string): string {
+export function alternativeLabel(instant: Date, requestedDay: string, timezone: string): string {
   const dt = DateTime.fromJSDate(instant, { zone: timezone });
   return dt.toFormat('yyyy-LL-dd') === requestedDay ? sayClockTime(dt) : `${dt.toFormat('ccc d LLL')}, ${sayClockTime(dt)}`;
 }
 
 /** "a, b or c". */
-const orList = (items: string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
+export const orList = (items: string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
 
 /** Stages the task's answer with buttons (the runner's reply carries text only); same idempotency key as the runner's reply. */
-function replyWithButtons(ctx: TaskContext, text: string, buttons: ButtonSpec[][]): void {
+export function replyWithButtons(ctx: TaskContext, text: string, buttons: ButtonSpec[][]): void {
   ctx.outbox.stage(ctx.em, { channel: ctx.task.replyChannel, chatId: ctx.task.replyChatId, elderId: ctx.elder.id, text, buttons, idempotencyKey: `task-reply:${ctx.task.id}` });
 }
 
@@ -194,7 +221,7 @@ export async function makeBooking(request: BookingRequest, ctx: TaskContext, pro
       endAt: new Date(startAt.getTime() + minutes * 60_000),
       localStart: instantToLocal(startAt, venue.timezone),
       status: 'held',
-      reference: newBookingReference(),
+      reference: await referenceForTask(em, task.id),
       providerRef: null,
       notes: request.notes,
       remindedDayBeforeAt: null,

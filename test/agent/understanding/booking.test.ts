@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { understand } from '../../../src/agent/understanding/understand.ts';
-import { aMessage, callOf, clarificationOf } from './factories.ts';
+import { aMessage, askedAbout, callOf, clarificationOf } from './factories.ts';
 
 describe('restaurant bookings', () => {
   it('books a table with venue, party size and time from one sentence', () => {
@@ -137,5 +137,54 @@ describe('bookings that need a question first', () => {
 
   it('asks for the day when the time is only "sometime next week"', () => {
     expect(clarificationOf(aMessage('book the Copper Kettle for 2 at 7 sometime next week')).missing).toEqual(['start']);
+  });
+});
+
+describe('moving a booking', () => {
+  it('reads a time alone as the new time on the booking\'s own day, with "8" meaning 8 pm for dinner', () => {
+    expect(callOf('reschedule_booking', aMessage('move dinner to 8'))).toEqual({ kind: 'restaurant', time: '20:00' });
+    expect(callOf('reschedule_booking', aMessage('could you shift our lunch to 1 please'))).toEqual({ kind: 'restaurant', time: '13:00' });
+  });
+
+  it('reads a bare hour as the morning for breakfast and a salon appointment', () => {
+    expect(callOf('reschedule_booking', aMessage('move breakfast to 9')).time).toBe('09:00');
+    expect(callOf('reschedule_booking', aMessage('can you move my nails appointment to 10')).time).toBe('10:00');
+  });
+
+  it('reads a new day and time in full, and "hair" as a salon booking', () => {
+    expect(callOf('reschedule_booking', aMessage('can we change my hair appointment to Friday at 10'))).toEqual({ kind: 'salon', start: '2026-11-27T10:00' });
+  });
+
+  it('moves by an amount: "back an hour" is later, "forward half an hour" is earlier', () => {
+    expect(callOf('reschedule_booking', aMessage('push the table back an hour'))).toEqual({ kind: 'restaurant', shift_minutes: 60 });
+    expect(callOf('reschedule_booking', aMessage('bring my haircut forward half an hour')).shift_minutes).toBe(-30);
+    expect(callOf('reschedule_booking', aMessage('can my lunch be 2 hours later')).shift_minutes).toBe(120);
+  });
+
+  it('tells the booking as it is (venue and its day) apart from the new time', () => {
+    expect(callOf('reschedule_booking', aMessage('please move my table at the Copper Kettle on Friday to Saturday at 7pm'))).toEqual({
+      venue: 'Copper Kettle',
+      kind: 'restaurant',
+      date: '2026-11-27',
+      start: '2026-11-28T19:00',
+    });
+    expect(callOf('reschedule_booking', aMessage('move my Curl Corner appointment to 11am'))).toMatchObject({ venue: 'Curl Corner', time: '11:00' });
+  });
+
+  it('asks for the new time when none is said, and reads the answer as the new time', () => {
+    const question = clarificationOf(aMessage('please reschedule my haircut'));
+    expect(question).toMatchObject({ tool: 'reschedule_booking', missing: ['start'] });
+    expect(callOf('reschedule_booking', aMessage('thursday at 2pm', { history: askedAbout('please reschedule my haircut', question.question) }))).toMatchObject({
+      kind: 'salon',
+      start: '2026-11-26T14:00',
+    });
+  });
+
+  it('leaves reminders, medicines, doctors and new bookings to their own tools', () => {
+    expect(understand(aMessage('remind me to move the car at 8'))).toMatchObject({ kind: 'tool', tool: 'set_reminder' });
+    expect(understand(aMessage('move my doctor appointment to 3pm'))).not.toMatchObject({ tool: 'reschedule_booking' });
+    expect(understand(aMessage('can you move my evening pills to 9pm'))).not.toMatchObject({ tool: 'reschedule_booking' });
+    expect(callOf('book_restaurant', aMessage('book a table for 2 at the Jolly Miller tomorrow at 7pm')).venue).toBe('Jolly Miller');
+    expect(understand(aMessage('can we move the table closer to the window'))).not.toMatchObject({ tool: 'reschedule_booking' });
   });
 });

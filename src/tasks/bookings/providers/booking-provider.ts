@@ -14,6 +14,14 @@ export interface SlotRequest {
   elderName: string;
 }
 
+/**
+ * A standing booking to be moved: `booking` already carries the new start and end (the row is saved only if
+ * the provider agrees), `previous` is where it stands now. The idempotency key is the moving task's id.
+ */
+export interface MoveRequest extends SlotRequest {
+  previous: { startAt: Date; endAt: Date; providerRef: string | null };
+}
+
 /** What a provider said about a request. */
 export type ProviderOutcome =
   /** Booked; `providerRef` is the venue's own reference when it has one. */
@@ -43,4 +51,10 @@ export interface BookingProvider {
   readonly name: Venue['provider'];
   book(request: SlotRequest, ctx: ProviderContext): Promise<ProviderOutcome>;
   cancel(booking: Booking, venue: Venue, ctx: ProviderContext): Promise<void>;
+  /**
+   * Moves a standing booking in one step, when the provider can; 'pending' means the move waits for someone
+   * (the booking stays where it was meanwhile). A provider without it is moved by booking the new time with
+   * the moving task's idempotency key and then cancelling the old one.
+   */
+  reschedule?(request: MoveRequest, ctx: ProviderContext): Promise<ProviderOutcome>;
 }

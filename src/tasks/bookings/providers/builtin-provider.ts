@@ -4,7 +4,7 @@ import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { Booking } from '../booking.entity.ts';
 import { Venue } from '../venue.entity.ts';
 import { capacityFor, fitsAt, isOpenAt, nearestFreeStarts, searchWindow, type SlotDemand } from '../availability.ts';
-import type { BookingProvider, ProviderContext, ProviderOutcome, SlotRequest } from './booking-provider.ts';
+import type { BookingProvider, MoveRequest, ProviderContext, ProviderOutcome, SlotRequest } from './booking-provider.ts';
 
 /** Statuses that take a place in the reservation book. */
 export const HOLDING_STATUSES = ['held', 'requested', 'confirmed'] as const;
@@ -47,6 +47,15 @@ export class BuiltinBookingProvider implements BookingProvider {
       return { kind: 'confirmed', providerRef: null };
     }
     return { kind: 'unavailable', alternatives: tooBig ? [] : nearestFreeStarts(venue, booking.startAt, demand, capacity, booked, clock.now()) };
+  }
+
+  /**
+   * Moves a booking within the book: the new time is checked with the venue locked and the booking itself left
+   * out of the count, and the caller writes the row's new time in the same transaction, so the new place is
+   * held and the old one released at one commit and the venue's capacity is never exceeded, even for a moment.
+   */
+  async reschedule(request: MoveRequest, ctx: ProviderContext): Promise<ProviderOutcome> {
+    return this.book(request, ctx);
   }
 
   /** A cancelled booking stops counting as soon as its status changes; the book has nothing else to undo. */

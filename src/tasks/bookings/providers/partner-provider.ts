@@ -62,9 +62,9 @@ export function partnerStart(startAt: Date, timezone: string): string {
  * Books at venues that take reservations through the partner's HTTP API. A POST carries the task id as its
  * Idempotency-Key, so a retry never makes a second booking. When an attempt ended without an answer (a
  * timeout, a dropped connection, a 5xx, an unreadable body) the next attempt in this process first looks
- * the key up with GET and only POSTs again when the partner has nothing: the retried body may differ
- * (the booking reference is drawn again per attempt), which a strict partner refuses for a reused key.
- * Another process has no such note and relies on the idempotent POST alone.
+ * the key up with GET and only POSTs again when the partner has nothing. The retried body is the same as
+ * the first (the booking reference is derived from the task id), so a strict partner that compares the
+ * bodies of a reused key accepts it; another process has no such note and relies on the idempotent POST alone.
  */
 export class PartnerProvider implements BookingProvider {
   readonly name = 'partner' as const;
