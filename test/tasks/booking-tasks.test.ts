@@ -107,6 +107,19 @@ describe.each(MODES)('booking tasks (%s)', (mode) => {
       expect(await em.count(Venue, { name: name.toLowerCase() })).toBe(0);
     });
 
+    it('answers a repeated request with the booking already made, and books nothing twice', async () => {
+      const family = await anElderWithFamily();
+      const name = unique('The Anchor');
+      await aVenue(app.orm, { name });
+      const args = { venue: name, party_size: 2, start: '2026-11-27T19:00' };
+      const first = await aConfirmedTask(app, family, 'book_restaurant', args);
+      expect(await app.runner.run(first.id)).toBe('succeeded');
+      const again = await aConfirmedTask(app, family, 'book_restaurant', { ...args, venue: name.toUpperCase() });
+      expect(await app.runner.run(again.id)).toBe('succeeded');
+      expect(await app.orm.em.fork().count(Booking, { elderId: family.elder.id })).toBe(1);
+      expect(await lastTextTo(family.account.chatId)).toBe(`You already have a table at ${name} on Friday 27 November at 7:00 pm. I am still waiting to hear back about it.`);
+    });
+
     it('asks the family to book a salon appointment for the service', async () => {
       const family = await anElderWithFamily();
       const name = unique("Tony's");

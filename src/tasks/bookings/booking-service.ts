@@ -192,6 +192,14 @@ export async function makeBooking(request: BookingRequest, ctx: TaskContext, pro
   }
   const venue = match.kind === 'found' ? match.venue : newFamilyVenue(em, request.venue, request.kind, elder.timezone, now);
   if (match.kind === 'found') {
+    // Asking again for a booking already made (people repeat themselves) answers with that booking, not a second one.
+    const same = await em.findOne(Booking, { elderId: elder.id, venueId: venue.id, startAt, status: { $in: ['confirmed', 'requested'] } });
+    if (same) {
+      const when = sayLocalDateTime(instantToLocal(same.startAt, elder.timezone), elder.timezone);
+      const what = request.kind === 'restaurant' ? 'a table' : 'an appointment';
+      const status = same.status === 'confirmed' ? `It is booked. Your reference is ${same.reference}.` : 'I am still waiting to hear back about it.';
+      return { result: { status: 'already_booked', bookingId: same.id }, reply: `You already have ${what} at ${venue.name} on ${when}. ${status}` };
+    }
     const movable = await findMovableBooking(em, elder.id, venue.id, startAt, now);
     if (movable) {
       const was = sayLocalDateTime(instantToLocal(movable.startAt, elder.timezone), elder.timezone);
