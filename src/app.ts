@@ -115,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ? new PartnerProvider({ baseUrl: config.PARTNER_API_URL, apiKey: config.PARTNER_API_KEY, timeoutMs: config.PARTNER_TIMEOUT_MS, logger: logger.child({ provider: 'partner' }) })
       : undefined;
   const bookingProviders = defaultBookingProviders(partner ? { partner } : {});
-  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders, clock });
+  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders });
   const buttons = new ButtonActionRegistry();
   const commands = new ChatCommandRegistry();
   const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics });

@@ -3,6 +3,7 @@ import type { ConversationTurn } from './understanding/types.ts';
 import { classifyConfirmation, understandEdit } from './understanding/confirmation.ts';
 import type { TaskService } from '../tasks/task-service.ts';
 import { InvalidTaskArgsError } from '../tasks/task-service.ts';
+import { NothingToConfirmError } from '../tasks/task-errors.ts';
 import type { TaskHandlerRegistry } from '../tasks/task-handler.ts';
 import type { Elder } from '../tasks/elders/elder.entity.ts';
 import type { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
@@ -79,8 +80,7 @@ export class Assistant {
           const amended = await this.tasks.amend(pending.id, edited);
           if (amended) return [this.readBack(amended, turn.elder)];
         } catch (err) {
-          if (!(err instanceof InvalidTaskArgsError)) throw err;
-          return [{ text: SORRY_UNCLEAR }];
+          return [refusal(err)];
         }
       }
     }
@@ -108,9 +108,9 @@ export class Assistant {
       const task = await this.tasks.propose(request);
       return [this.readBack(task, turn.elder)];
     } catch (err) {
-      if (!(err instanceof InvalidTaskArgsError)) throw err;
-      this.logger.info({ elderId: turn.elder.id, tool: decision.tool, err: err.message }, 'tool arguments refused');
-      return [{ text: SORRY_UNCLEAR }];
+      const reply = refusal(err);
+      this.logger.info({ elderId: turn.elder.id, tool: decision.tool, err: (err as Error).message }, 'tool arguments refused');
+      return [reply];
     }
   }
 
@@ -163,8 +163,7 @@ export class Assistant {
       const readBack = this.readBack(task, elder);
       return [{ ...readBack, text: `For ${elder.name}: ${readBack.text}` }];
     } catch (err) {
-      if (!(err instanceof InvalidTaskArgsError)) throw err;
-      return [{ text: SORRY_UNCLEAR }];
+      return [refusal(err)];
     }
   }
 
@@ -192,3 +191,10 @@ function yesOrNo(data: string): { answer: 'yes' | 'no'; taskId: string } | null 
 
 /** What a caregiver may ask the assistant to do for their elder. */
 const CAREGIVER_TOOLS = new Set(['add_medication', 'set_reminder', 'book_restaurant', 'book_salon', 'cancel_booking', 'reschedule_booking']);
+
+/** What to say when a request cannot be read back: arguments that make no sense, or nothing to do; anything else is rethrown. */
+function refusal(err: unknown): Reply {
+  if (err instanceof NothingToConfirmError) return { text: err.elderMessage };
+  if (err instanceof InvalidTaskArgsError) return { text: SORRY_UNCLEAR };
+  throw err;
+}

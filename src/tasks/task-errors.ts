@@ -14,6 +14,20 @@ export class PermanentTaskError extends Error {
   }
 }
 
+/**
+ * Raised before a read-back when the records show the request cannot be done ("move my hair appointment" with
+ * none booked): no task is saved and `elderMessage` is said instead of a question.
+ */
+export class NothingToConfirmError extends Error {
+  override name = 'NothingToConfirmError';
+  readonly elderMessage: string;
+
+  constructor(message: string, elderMessage: string) {
+    super(message);
+    this.elderMessage = elderMessage;
+  }
+}
+
 /** Another worker holds the task right now; the job should come back later without using an attempt. */
 export class TaskBusyError extends Error {
   override name = 'TaskBusyError';

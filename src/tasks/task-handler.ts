@@ -41,9 +41,10 @@ export interface TaskHandler<Args extends Record<string, unknown> = Record<strin
   readonly skipConfirmation?: boolean;
   /**
    * Settles what the elder said against the records before it is read back (a misspelt venue becomes the
-   * directory's name), so the elder says yes to what will really happen. Optional; returns the arguments.
+   * directory's name), so the elder says yes to what will really happen. Optional; returns the arguments, or
+   * throws NothingToConfirmError when the records already show there is nothing to ask a yes for.
    */
-  prepare?(args: Args, ctx: { em: EntityManager; elder: Elder }): Promise<Args>;
+  prepare?(args: Args, ctx: { em: EntityManager; elder: Elder; now: Date }): Promise<Args>;
   /** The plain sentence that says what will happen, ending with a question for a yes. */
   readBack(args: Args, elder: Elder): string;
   execute(args: Args, ctx: TaskContext): Promise<TaskOutcome>;

@@ -11,7 +11,6 @@ import { notifyFamilyTask } from './family/notify-family.task.ts';
 import { shareActivityTask } from './family/share-activity.task.ts';
 import { emergencyAlertTask } from './family/emergency-alert.task.ts';
 import { getScheduleTask } from './schedule/get-schedule.task.ts';
-import { systemClock, type Clock } from '../lib/clock.ts';
 
 /** Settings the task handlers take from the configuration. */
 export interface TaskHandlerOptions {
@@ -19,8 +18,6 @@ export interface TaskHandlerOptions {
   refillWarnDays?: number;
   /** How bookings are made, by `venue.provider` (default: the built-in book and asking the family; add 'partner'). */
   bookingProviders?: BookingProviders;
-  /** The app's clock: a move is read back against the bookings still ahead (default: the system clock). */
-  clock?: Clock;
 }
 
 /** Every task kind the assistant can run: one per tool of the contract, and a caregiver's new venue. */
@@ -30,7 +27,7 @@ export function createTaskHandlers(options: TaskHandlerOptions = {}): TaskHandle
     .register(createBookRestaurantTask(providers))
     .register(createBookSalonTask(providers))
     .register(createCancelBookingTask(providers))
-    .register(createRescheduleBookingTask(providers, options.clock ?? systemClock))
+    .register(createRescheduleBookingTask(providers))
     .register(createAddVenueTask())
     .register(addMedicationTask)
     .register(createLogDoseTask({ refillWarnDays: options.refillWarnDays ?? 5 }))

@@ -59,7 +59,7 @@ export class TaskService {
   private async prepare(em: EntityManager, request: TaskRequest, args: Record<string, unknown>): Promise<Record<string, unknown>> {
     const handler = this.handlers.get(request.kind);
     if (!handler?.prepare) return args;
-    return this.validate(request.kind, await handler.prepare(args, { em, elder: request.elder }));
+    return this.validate(request.kind, await handler.prepare(args, { em, elder: request.elder, now: this.clock.now() }));
   }
 
   /** Saves a task that waits for the elder's yes. Any earlier unanswered proposal for the elder is cancelled. */

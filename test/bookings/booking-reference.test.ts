@@ -40,7 +40,7 @@ describe.each(MODES)('the booking reference of a task (%s)', (mode) => {
   /** A runner with its own partner client, as one worker process has. */
   function aWorker(): TaskRunner {
     const partner = new PartnerProvider({ baseUrl: fake.baseUrl, apiKey: fake.apiKey, timeoutMs: 300 });
-    const handlers = createTaskHandlers({ clock, bookingProviders: defaultBookingProviders({ partner }) });
+    const handlers = createTaskHandlers({ bookingProviders: defaultBookingProviders({ partner }) });
     return new TaskRunner({ orm: app.orm, handlers, delivery, clock, logger: createLogger('silent'), leaseMs: 60_000, backoffMs: 10 });
   }
 

@@ -7,12 +7,12 @@ import { Booking } from '../../src/tasks/bookings/booking.entity.ts';
 import { Venue } from '../../src/tasks/bookings/venue.entity.ts';
 import type { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import type { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
-import type { Task } from '../../src/tasks/task.entity.ts';
+import { Task } from '../../src/tasks/task.entity.ts';
 import type { DeliveryQueue } from '../../src/messaging/outbox.ts';
 import { createTaskHandlers } from '../../src/tasks/task-handlers.ts';
 import { TaskService } from '../../src/tasks/task-service.ts';
 import { TaskRunner } from '../../src/workers/task-runner.ts';
-import { TaskRetryError } from '../../src/tasks/task-errors.ts';
+import { NothingToConfirmError, TaskRetryError } from '../../src/tasks/task-errors.ts';
 import { defaultBookingProviders } from '../../src/tasks/bookings/booking-service.ts';
 import { bookingButtonActions } from '../../src/tasks/bookings/booking-buttons.ts';
 import { PartnerProvider } from '../../src/tasks/bookings/providers/partner-provider.ts';
@@ -44,8 +44,8 @@ describe.each(MODES)('moving a booking by chat (%s)', (mode) => {
     await app.executor?.stop();
     fake = await FakePartnerServer.start();
     const providers = defaultBookingProviders({ partner: new PartnerProvider({ baseUrl: fake.baseUrl, apiKey: fake.apiKey, timeoutMs: 300 }) });
-    // The same graph the composition root builds, with the fake clock handed to the handlers.
-    taskHandlers = createTaskHandlers({ clock, bookingProviders: providers });
+    // The same graph the composition root builds.
+    taskHandlers = createTaskHandlers({ bookingProviders: providers });
     tasks = new TaskService({ orm: app.orm, handlers: taskHandlers, queue: { enqueueTasks: async () => undefined }, clock, maxAttempts: 5 });
     runner = new TaskRunner({ orm: app.orm, handlers: taskHandlers, delivery, clock, logger: createLogger('silent'), leaseMs: 60_000, backoffMs: 10 });
     const byPrefix = new Map<string, ButtonAction>(bookingButtonActions({ orm: app.orm, tasks, handlers: taskHandlers, delivery, clock, providers }).map((a) => [a.prefix, a]));
@@ -207,17 +207,26 @@ describe.each(MODES)('moving a booking by chat (%s)', (mode) => {
     expect(haircut).toMatchObject({ localStart: '2026-11-27T10:00', endAt: new Date('2026-11-27T10:30:00Z') });
   });
 
-  it('says kindly that there is nothing to move when the elder has no such booking, and changes nothing', async () => {
+  it('says kindly that there is nothing to move when the elder has no such booking, asks no yes, and changes nothing', async () => {
     const who = await anElder(app.orm);
     const salon = await aBookableVenue(app.orm, { kind: 'salon' });
     const haircut = await aBooking(app.orm, who.elder, salon, '2026-11-26T11:00', { service: 'haircut' });
-    const { task, readBack } = await propose(who, 'reschedule_booking', { kind: 'restaurant', time: '20:00' });
-    expect(readBack).toBe('Move your table to 8:00 pm?');
-    expect(await saidYes(task)).toBe('failed');
-    expect((await lastTo(who.account.chatId))?.text).toBe(
-      'Sorry, I could not move your booking. I couldn\'t find a table to move. You can ask me "what have I booked?" to see them. Nothing has been done.',
-    );
+    const refused = propose(who, 'reschedule_booking', { kind: 'restaurant', time: '20:00' });
+    await expect(refused).rejects.toBeInstanceOf(NothingToConfirmError);
+    await expect(refused).rejects.toHaveProperty('elderMessage', 'I couldn\'t find a table to move. You can ask me "what have I booked?" to see them.');
+    expect(await app.orm.em.fork().count(Task, { elderId: who.elder.id, kind: 'reschedule_booking' })).toBe(0);
     expect((await reload(haircut.id)).localStart).toBe('2026-11-26T11:00');
+  });
+
+  it('says the booking no longer stands when it was cancelled between the read-back and the yes', async () => {
+    const who = await anElder(app.orm);
+    const salon = await aBookableVenue(app.orm, { kind: 'salon' });
+    const haircut = await aBooking(app.orm, who.elder, salon, '2026-11-26T11:00', { service: 'haircut' });
+    const { task, readBack } = await propose(who, 'reschedule_booking', { kind: 'salon', time: '14:00' });
+    expect(readBack).toContain('from Thursday 26 November at 11:00 am to Thursday 26 November at 2:00 pm');
+    await app.orm.em.fork().nativeUpdate(Booking, { id: haircut.id }, { status: 'cancelled' });
+    expect(await saidYes(task)).toBe('failed');
+    expect((await lastTo(who.account.chatId))?.text).toBe('Sorry, I could not move your booking. That booking is no longer standing, so there is nothing to move. Nothing has been done.');
   });
 
   it('at a partner venue books the new time with the task as key, then cancels the old one; a timeout on the cancel is retried without a second booking', async () => {

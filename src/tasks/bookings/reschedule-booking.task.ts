@@ -7,12 +7,11 @@ import { findStandingBookings, type StandingBooking } from './standing-bookings.
 import { FamilyBookingProvider } from './providers/family-provider.ts';
 import type { MoveRequest, ProviderContext } from './providers/booking-provider.ts';
 import type { TaskContext, TaskHandler, TaskOutcome } from '../task-handler.ts';
-import { PermanentTaskError } from '../task-errors.ts';
+import { NothingToConfirmError, PermanentTaskError } from '../task-errors.ts';
 import { tellFamily } from '../family/family-notifier.ts';
 import type { Elder } from '../elders/elder.entity.ts';
 import { rescheduleBookingTaskArgs, type RescheduleBookingTaskArgs } from '../tool-args.ts';
 import { instantToLocal, localToInstant, sayClockTime, sayLocalDate, sayLocalDateTime } from '../../lib/local-time.ts';
-import { systemClock, type Clock } from '../../lib/clock.ts';
 
 // Bookings offered as buttons when several match; more would be too long to read.
 const MAX_CHOICES = 4;
@@ -66,6 +65,9 @@ async function bookingsNamed(em: EntityManager, elder: Pick<Elder, 'id' | 'timez
  */
 async function settleMove(em: EntityManager, elder: Pick<Elder, 'id' | 'timezone'>, now: Date, args: RescheduleBookingTaskArgs): Promise<RescheduleBookingTaskArgs> {
   const found = await bookingsNamed(em, elder, now, args);
+  if (found.length === 0) {
+    throw new NothingToConfirmError('no standing booking to move', `I couldn't find a ${sayWhich(args)} to move. You can ask me "what have I booked?" to see them.`);
+  }
   if (found.length !== 1) {
     const { booking_id: _id, from: _from, what: _what, ...asSaid } = args;
     return asSaid;
@@ -80,12 +82,12 @@ async function settleMove(em: EntityManager, elder: Pick<Elder, 'id' | 'timezone
  * or day) to a new time through the venue's provider, and tells the family. Several matches → the elder picks
  * from buttons; none → says so kindly; the new time taken → the nearest free times as buttons.
  */
-export function createRescheduleBookingTask(providers: BookingProviders = defaultBookingProviders(), clock: Clock = systemClock): TaskHandler<RescheduleBookingTaskArgs> {
+export function createRescheduleBookingTask(providers: BookingProviders = defaultBookingProviders()): TaskHandler<RescheduleBookingTaskArgs> {
   return {
     kind: 'reschedule_booking',
     label: 'move your booking',
     schema: rescheduleBookingTaskArgs,
-    prepare: (args, { em, elder }) => settleMove(em, elder, clock.now(), args),
+    prepare: (args, { em, elder, now }) => settleMove(em, elder, now, args),
     readBack(args, elder) {
       if (args.booking_id && args.from && args.what && args.venue && args.start) {
         return `Move your ${args.what} at ${args.venue} from ${sayLocalDateTime(args.from, elder.timezone)} to ${sayLocalDateTime(args.start, elder.timezone)}?`;
