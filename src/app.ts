@@ -41,6 +41,7 @@ import { PartnerProvider } from './tasks/bookings/providers/partner-provider.ts'
 import { registerMedicineFeatures } from './tasks/medicines/register-medicine-features.ts';
 import { sendDailySummaries } from './tasks/medicines/daily-summary.ts';
 import { sendWeeklyCharts } from './tasks/medicines/weekly-chart.ts';
+import { secretsOfConfig } from './lib/log-masking.ts';
 
 /** What a process does: everything (embedded), talk on channels (scale front), or run tasks and sweeps (scale worker). */
 export type ProcessRole = 'all' | 'front' | 'worker';
@@ -93,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const role = config.mode === 'embedded' ? 'all' : (options.role ?? 'all');
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretsOfConfig(config) });
   const metrics = new Metrics(options.http !== false);
   const channels = [...(options.channels ?? [])];
   const orm = await openDatabase(options.database ?? databaseTarget(config));

@@ -7,6 +7,7 @@ import { localToInstant } from '../lib/local-time.ts';
 import { buildAgent } from '../agent/build-agent.ts';
 import type { Agent } from '../agent/agent.ts';
 import { evalCaseSchema, formatScore, scoreCorpus, type EvalCase, type Prediction } from '../agent/eval-score.ts';
+import { secretsOfConfig } from '../lib/log-masking.ts';
 
 const USAGE = 'usage: npm run eval -- --cases FILE [--out PREDICTIONS] [--model offline|openai|hybrid] [--show-failures]';
 
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   }
   loadDotEnv();
   const config = loadConfigOrExit(model.data ? { ...process.env, MODEL: model.data } : process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: secretsOfConfig(config) });
   const cases = readCorpus(values.cases);
   const agent = await buildAgent(config, logger);
 

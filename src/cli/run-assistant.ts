@@ -5,6 +5,7 @@ import { TerminalChannel } from '../bots/terminal-channel.ts';
 import { createLogger } from '../lib/logger.ts';
 import { Task } from '../tasks/task.entity.ts';
 import { MessageLog } from '../messaging/message-log.entity.ts';
+import { secretsOfConfig } from '../lib/log-masking.ts';
 
 /** Waits until nothing is queued or running for a chat (scale mode: the work happens in worker processes). */
 async function settleChat(orm: MikroORM, chatId: string, timeoutMs: number): Promise<void> {
@@ -29,7 +30,7 @@ export async function runAssistant(options: { http: boolean; exitWhenInputEnds: 
   // In the terminal chat, routine logs would interleave with the conversation: warnings and errors only,
   // unless LOG_LEVEL is set explicitly.
   const level = options.quietLogs && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL;
-  const logger = createLogger(level);
+  const logger = createLogger(level, undefined, { secrets: secretsOfConfig(config) });
   logger.debug({ config: describeConfig(config) }, 'configuration');
   let app: App | undefined;
   const terminal = new TerminalChannel({

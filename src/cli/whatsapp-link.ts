@@ -12,6 +12,7 @@ import { openDatabase } from '../db/orm.ts';
 import { createLogger } from '../lib/logger.ts';
 import { WhatsAppChannel, type WhatsAppLinking, type WhatsAppStatus } from '../bots/whatsapp/whatsapp-channel.ts';
 import { baileysSocketFactory } from '../bots/whatsapp/create-whatsapp-channel.ts';
+import { secretsOfConfig } from '../lib/log-masking.ts';
 
 // After the link opens, the phone sends the first keys and contacts; a short wait lets them be saved.
 const FIRST_SYNC_MS = 5000;
@@ -33,7 +34,7 @@ if (phone !== undefined && !/^\d{7,15}$/.test(phone)) fail('--phone expects the 
 
 const config = loadConfigOrExit();
 const session = config.WHATSAPP_SESSION;
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: secretsOfConfig(config) });
 const orm = await openDatabase(databaseTarget(config));
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 

@@ -5,13 +5,14 @@
 import { loadConfigOrExit } from '../config.ts';
 import { buildApp } from '../app.ts';
 import { createLogger } from '../lib/logger.ts';
+import { secretsOfConfig } from '../lib/log-masking.ts';
 
 const config = loadConfigOrExit();
 if (config.mode !== 'scale') {
   process.stderr.write('npm run worker needs DATABASE_URL and REDIS_URL; in the embedded mode `npm start` runs tasks itself.\n');
   process.exit(1);
 }
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: secretsOfConfig(config) });
 const app = await buildApp({ config, logger, role: 'worker', http: config.WORKER_HTTP === 'true' });
 const shutdown = async (signal: string): Promise<void> => {
   logger.info({ signal }, 'worker shutting down');

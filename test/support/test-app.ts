@@ -7,7 +7,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { parseConfig, type Config } from '../../src/config.ts';
 import { buildApp, type App, type ProcessRole } from '../../src/app.ts';
 import { ormOptions, type DatabaseTarget } from '../../src/db/orm.ts';
-import { createLogger } from '../../src/lib/logger.ts';
+import { createLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { Channel } from '../../src/bots/channel-port.ts';
 import type { Agent } from '../../src/agent/agent.ts';
@@ -61,13 +61,13 @@ export function testStorage(mode: Mode, env: Record<string, string> = {}): TestS
   };
 }
 
-/** Builds the real application on test storage with a fake clock and the given channels. */
-export async function startTestApp(storage: TestStorage, deps: { clock: Clock; channels: Channel[]; agent?: Agent; role?: ProcessRole }): Promise<App> {
+/** Builds the real application on test storage with a fake clock and the given channels (and a silent logger unless one is given). */
+export async function startTestApp(storage: TestStorage, deps: { clock: Clock; channels: Channel[]; agent?: Agent; role?: ProcessRole; logger?: Logger }): Promise<App> {
   return buildApp({
     config: storage.config,
     role: deps.role ?? 'all',
     clock: deps.clock,
-    logger: createLogger('silent'),
+    logger: deps.logger ?? createLogger('silent'),
     channels: deps.channels,
     database: storage.database,
     http: false,
