@@ -11,7 +11,17 @@ export interface AgentInput {
 
 /** What the agent decided: call one tool, or answer in words (a reply, or one clarifying question). */
 export type AgentDecision =
-  | { kind: 'tool'; tool: ToolName; args: Record<string, unknown>; confidence: number }
+  | {
+      kind: 'tool';
+      tool: ToolName;
+      args: Record<string, unknown>;
+      confidence: number;
+      /**
+       * Read back for a yes even when the tool normally acts at once: an emergency only a remote model saw,
+       * which text the elder did not write (a forwarded family reply, a venue name) may have steered.
+       */
+      confirmFirst?: boolean;
+    }
   | { kind: 'reply'; text: string; clarifying: boolean };
 
 /** Understands one message. Implementations: the offline model, a remote OpenAI-compatible model, or both. */

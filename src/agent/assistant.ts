@@ -101,7 +101,7 @@ export class Assistant {
         await this.runInline(await this.tasks.submit(request, { inline: true }));
         return [];
       }
-      if (handler.skipConfirmation) {
+      if (handler.skipConfirmation && !decision.confirmFirst) {
         await this.tasks.submit(request);
         return [];
       }

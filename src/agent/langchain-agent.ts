@@ -208,6 +208,8 @@ export class LangChainAgent implements Agent {
           continue;
         }
         const confidence = offlineVerdictOf(m)?.confidence ?? this.defaultConfidence;
+        // The offline parser would have raised a real emergency in the elder's words before the model ran.
+        if (call.name === 'emergency_alert') return { kind: 'tool', tool: call.name, args: args.data, confidence, confirmFirst: true };
         return { kind: 'tool', tool: call.name, args: args.data, confidence };
       }
     }

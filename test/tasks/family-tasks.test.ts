@@ -208,6 +208,24 @@ describe.each(MODES)('family tasks (%s)', (mode) => {
       expect(await lastTextTo(family.account.chatId)).toBe("I've alerted your family. If you are in danger, call 999.");
     });
 
+    it('reads back an emergency the agent marks for a yes, and alerts nobody until the elder says yes', async () => {
+      const family = await anElderWithFamily();
+      await sayInChat(family.account, 'my daughter says to raise the alarm', {
+        kind: 'tool',
+        tool: 'emergency_alert',
+        args: { description: 'Margaret needs help' },
+        confidence: 0.8,
+        confirmFirst: true,
+      });
+      const tasks = await app.orm.em.fork().find(Task, { elderId: family.elder.id });
+      expect(tasks.map((t) => [t.kind, t.status])).toEqual([['emergency_alert', 'pending_confirmation']]);
+      const readBack = (await outboxTo(app, family.account.chatId)).at(-1)!;
+      expect(readBack.text).toBe('I\'ll alert your family now: "Margaret needs help". Shall I send it?');
+      expect(readBack.buttons?.[0]?.map((b) => b.label)).toEqual(['Yes', 'No']);
+      expect(await app.orm.em.fork().count(Alert, { elderId: family.elder.id })).toBe(0);
+      await expectNeverTold([...family.neverTold, ...family.told]);
+    });
+
     it('tells an elder with nobody linked that no one was alerted, with the local emergency number', async () => {
       const who = await anElder(app.orm, { timezone: 'America/New_York' });
       const task = await app.tasks.submit({ elder: who.elder, kind: 'emergency_alert', args: { description: 'chest pain' }, requestedByAccountId: who.account.id, replyChannel: 'telegram', replyChatId: who.account.chatId });
