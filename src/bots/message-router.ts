@@ -27,6 +27,21 @@ export const MAX_INBOUND_CHARS = 2000;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g;
 
+/** Telegram caps a first name at 64 characters; a longer display name is cut there (never inside an emoji). */
+const MAX_DISPLAY_NAME_CHARS = 64;
+
+/**
+ * The update with control characters removed from everything a person chose: the text, the button data and
+ * the display name. A name is stored and written into messages (a NUL in it breaks SQLite's and Postgres's
+ * text), and forged button data reaches lookups.
+ */
+function withoutControlCharacters(inbound: Inbound): Inbound {
+  const name = inbound.sender.displayName === undefined ? undefined : Array.from(inbound.sender.displayName.replace(CONTROL, '').replace(/\s+/g, ' ').trim()).slice(0, MAX_DISPLAY_NAME_CHARS).join('').trim();
+  const { channel, userId, chatId, chatType } = inbound.sender;
+  const sender = { channel, userId, chatId, chatType, ...(name ? { displayName: name } : {}) };
+  return inbound.kind === 'message' ? { ...inbound, sender, text: inbound.text.replace(CONTROL, '') } : { ...inbound, sender, data: inbound.data.replace(CONTROL, '') };
+}
+
 /**
  * Takes every inbound update from every channel: handles a redelivered update once (its id is a unique
  * key in the message log), logs it, finds or registers the sender, asks the assistant, and puts the
@@ -56,13 +71,13 @@ export class MessageRouter {
   }
 
   /** Handles one inbound update; never throws (a failure is logged and the sender told simply). */
-  async route(inbound: Inbound): Promise<void> {
+  async route(raw: Inbound): Promise<void> {
+    const inbound = withoutControlCharacters(raw);
     const { sender } = inbound;
     const chat = { channel: sender.channel, chatId: sender.chatId, chatType: sender.chatType };
     this.metrics?.messages.inc({ direction: 'in', channel: sender.channel });
     try {
-      const rawText = inbound.kind === 'message' ? inbound.text : `[button] ${inbound.data}`;
-      const text = rawText.replace(CONTROL, '').trim();
+      const text = (inbound.kind === 'message' ? inbound.text : `[button] ${inbound.data}`).trim();
       const command = inbound.kind === 'message' ? this.commands?.match(text) : undefined;
       // A first private message registers an elder, unless it is a command (a family member redeeming a code).
       const known =

@@ -10,7 +10,7 @@ import { FakeTelegramServer, TELEGRAM_FAKE_LIMITS, aTelegramUser, privateChatOf,
 
 /** Reproduce a failure with FUZZ_SEED=<seed printed below>. */
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-const COUNTS: Record<Mode, number> = { embedded: Number(process.env.FUZZ_MESSAGES ?? 100), scale: Number(process.env.FUZZ_SCALE_MESSAGES ?? 100) };
+const COUNTS: Record<Mode, number> = { embedded: Number(process.env.FUZZ_MESSAGES ?? 100), scale: Number(process.env.FUZZ_SCALE_MESSAGES ?? process.env.FUZZ_MESSAGES ?? 100) };
 
 /** mulberry32: a tiny seeded PRNG, so a failing run can be replayed exactly. */
 function prng(seed: number): () => number {
@@ -67,7 +67,9 @@ describe.each(['embedded', 'scale'] as Mode[])('fuzzing the Telegram adapter thr
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    storage = testStorage(mode);
+    // Telegram's limits are lifted everywhere (the fake, the channel, the delivery queue's limiter): this test is
+    // about content, not pacing, and 10,000 replies paced at 30/s would take six minutes.
+    storage = testStorage(mode, { TELEGRAM_SENDS_PER_SECOND: '100000' });
     const generous = { burst: 1_000_000, perSecond: 1_000_000 };
     fake = await FakeTelegramServer.start({ ...TELEGRAM_FAKE_LIMITS, bot: { max: 1_000_000, windowMs: 1000 }, privateChat: generous });
     const channel = new TelegramChannel({
@@ -83,11 +85,7 @@ describe.each(['embedded', 'scale'] as Mode[])('fuzzing the Telegram adapter thr
     await storage.cleanup();
   });
 
-  // Known bug, not yet found: with 300 messages (FUZZ_MESSAGES=300 FUZZ_SEED=13080001), in either mode, about a
-  // third of the texts are never taken in (the same 184 of 274 in both modes; no database lock, no hung update
-  // handler, no failed poll) — in the adapter or the fake Bot API. 100 messages per mode pass and run by default.
-  const fuzzIt = it;
-  fuzzIt('answers every generated message, never crashes, handles replays once and never touches another elder', async () => {
+  it('answers every generated message, never crashes, handles replays once and never touches another elder', async () => {
     const count = COUNTS[mode];
     console.log(`fuzz (${mode}): seed ${SEED}, ${count} messages — rerun with FUZZ_SEED=${SEED}`);
     const rand = prng(SEED);

@@ -105,6 +105,8 @@ export class FakeTelegramServer {
   readonly webhookPosts: { updateId: number; status: number }[] = [];
   /** Called for every recorded call (the bench measures latency with it). */
   onCall: ((call: RecordedCall) => void) | undefined;
+  /** Called with the updates a getUpdates answer hands out, just before it is sent (the bench times polling with it). */
+  onUpdatesHandedOut: ((updates: TgUpdate[]) => void) | undefined;
   limits: FakeLimits;
   private readonly server: Server;
   private port = 0;
@@ -165,7 +167,10 @@ export class FakeTelegramServer {
     return full;
   }
 
-  /** Hands an update out again, as Telegram does when a confirmation was lost (a crash, a webhook timeout). */
+  /**
+   * Hands an update out again, as Telegram does when a confirmation was lost (a crash, a webhook timeout). By
+   * polling it comes back in update-id order with the rest, as Telegram never hands out updates out of order.
+   */
   redeliver(update: TgUpdate): void {
     this.again.push(update);
     this.deliver();
@@ -294,7 +299,10 @@ export class FakeTelegramServer {
         return { result: true };
       case 'deleteWebhook':
         this.webhook = undefined;
-        if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') this.pending = [];
+        if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') {
+          this.pending = [];
+          this.again = [];
+        }
         return { result: true };
       case 'getFile': {
         const f = this.files.get(String(p.file_id));
@@ -392,7 +400,12 @@ export class FakeTelegramServer {
       });
       this.pending = this.pending.filter((u) => u.update_id >= offset);
     }
-    const batch = [...this.again.splice(0), ...this.pending].slice(0, limit);
+    // Telegram hands updates out in id order, so a bot confirms a batch by its highest id. A redelivered update
+    // takes its place in that order: put ahead of updates not yet handed out, it would confirm them unseen.
+    const batch = [...this.again, ...this.pending].sort((a, b) => a.update_id - b.update_id).slice(0, limit);
+    const handedOut = new Set(batch);
+    this.again = this.again.filter((u) => !handedOut.has(u));
+    if (batch.length > 0) this.onUpdatesHandedOut?.(batch);
     return { result: batch };
   }
 
