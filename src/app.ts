@@ -24,7 +24,7 @@ import { dispatchDueReminders } from './tasks/reminders/reminder-dispatch.ts';
 import { TaskRunner } from './workers/task-runner.ts';
 import { MessageDelivery } from './workers/message-delivery.ts';
 import { InProcessExecutor } from './workers/in-process-executor.ts';
-import { BullDeliveryQueue, BullTaskQueue, evenRate, queueSettings, startDeliveryWorker, startTaskWorker } from './workers/bullmq-queues.ts';
+import { BullDeliveryQueue, BullTaskQueue, queueSettings, sendsPerSecond, startDeliveryWorker, startTaskWorker } from './workers/bullmq-queues.ts';
 import { requeueStrandedWork } from './workers/recovery.ts';
 import { Scheduler } from './workers/scheduler.ts';
 import { registerFamilyFeatures } from './tasks/family/register-family-features.ts';
@@ -149,7 +149,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (role !== 'front') workers.push(startTaskWorker(connection, runner, config.WORKER_CONCURRENCY, logger));
     for (const channel of channels) {
       // Per-chat pacing is the channel's own; the per-bot limit must hold across every process, so BullMQ keeps it.
-      const limiter = channel.name === 'telegram' ? evenRate(config.TELEGRAM_SENDS_PER_SECOND) : undefined;
+      const limiter = channel.name === 'telegram' ? sendsPerSecond(config.TELEGRAM_SENDS_PER_SECOND) : undefined;
       workers.push(startDeliveryWorker(connection, channel, delivery, logger, limiter ? { limiter } : {}));
     }
     closers.push(() => bullTasks.close(), () => bullDelivery.close());
@@ -174,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       activityReplyWindowMinutes: config.ACTIVITY_REPLY_WINDOW_MINUTES,
       ...(config.INVITE_CODE_PEPPER ? { inviteCodePepper: config.INVITE_CODE_PEPPER } : {}),
       caregiverRequests,
+      summaryTime: config.FAMILY_SUMMARY_TIME,
     },
   });
 

@@ -14,6 +14,8 @@ export const FamilyCircleSchema = defineEntity({
     groupChatId: p.string().length(128),
     /** Which dose events the family is told about at once, as the family chose them; null (or a missing key) means the default. */
     doseNotices: p.json<DoseNoticeChoices>().nullable(),
+    /** When the family's daily summary comes, elder-local 'HH:mm', or 'off'; null means the deployment's FAMILY_SUMMARY_TIME. */
+    summaryTime: p.string().length(5).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -79,7 +79,11 @@ export async function inviteReplies(deps: FamilyDeps, actor: Actor, args: string
 function redemptionReply(result: RedemptionResult, purpose: 'join' | 'link'): string {
   switch (result.kind) {
     case 'joined':
-      if (purpose === 'link') return `This group is now ${result.elderName}'s family circle. I'll share ${first(result.elderName)}'s news and alerts here, and you can ask me things like "what's ${first(result.elderName)} doing this week?"`;
+      if (purpose === 'link')
+        return (
+          `This group is now ${result.elderName}'s family circle. I'll share ${first(result.elderName)}'s news and alerts here, and you can ask me things like "what's ${first(result.elderName)} doing this week?" ` +
+          'Send /notify to choose which dose news you hear, and /summary to choose when the daily summary comes.'
+        );
       return `Welcome! You're now in ${result.elderName}'s family circle as ${result.role === 'caregiver' ? 'a caregiver' : 'family'}. I'll tell you about missed medicines and alerts, and you can ask me things like "what's ${first(result.elderName)} doing this week?"`;
     case 'already':
       return purpose === 'link' ? `This group is already ${result.elderName}'s family circle.` : `You're already in ${result.elderName}'s family circle.`;

@@ -8,21 +8,46 @@ import { Reminder } from '../reminders/reminder.entity.ts';
 import { Booking } from '../bookings/booking.entity.ts';
 import { Venue } from '../bookings/venue.entity.ts';
 import { Activity } from './activity.entity.ts';
-import { CAN_SEE, requireLink } from './access.ts';
+import { CAN_SEE, NOT_LINKED_REPLY, requireLink } from './access.ts';
+import { linkedEldersOf } from './family-members.ts';
 import { instantToLocal, sayClockTime, sayLocalDateTime } from '../../lib/local-time.ts';
 
-/** What a family member or caregiver asked about an elder. */
-export type FamilyQuestion =
+/**
+ * What a family member or caregiver asked about an elder. `named` holds the people the question names by a
+ * capitalised name ("Did Dorothy take her pills?"), when it names any besides relationship words like "Mum".
+ */
+export type FamilyQuestion = (
   | { kind: 'doses'; day: 'today' | 'yesterday' }
   | { kind: 'plans'; range: 'today' | 'tomorrow' | 'week' }
-  | { kind: 'appointment'; keywords: string[] };
+  | { kind: 'appointment'; keywords: string[] }
+) & { named?: string[] };
 
 const QUESTION = /\?\s*$|^(?:did|has|have|had|is|are|was|were|what|what's|whats|when|when's|where|how|any|anything|does|do|will|tell me|can you tell|could you tell)\b/i;
 const DOSES = /\b(?:pills?|tablets?|medicines?|medication|meds|doses?|insulin|inhaler|capsules?)\b/i;
 const APPOINTMENT = /\b(?:appointments?|appt|bookings?|booked|reservations?|hair|hairdresser'?s?|salon|barber'?s?|dentist|doctor'?s?|gp|nails?|lunch|dinner|table)\b/i;
 const PLANS = /\b(?:week|weekend|doing|plans?|up to|schedule|diary|busy|today|tomorrow|on)\b/i;
-const STOP = new Set(
-  'when what time is are her his the a an next appointment appointments appt booking bookings booked reservation at for my our mum mom mother dad father gran granny grandma nan nana nanna grandad grandpa she he does do did have has there any what\'s whats when\'s on this week'.split(' '),
+const words = (list: string): Set<string> => new Set(list.split(' '));
+/** What people call a parent or grandparent: these point at the elder asked about, never at someone else. */
+const RELATIONSHIP = words(
+  'mum mom mummy mommy mam mammy ma mother dad daddy da father gran granny grandma grandmother grandmom granma nan nana nanna nanny grandad granddad grandpa grandfather gramps grampa auntie aunty aunt uncle oma opa omi nonna nonno abuela abuelo bubbe zayde yiayia babcia',
+);
+const TITLES = words('mr mrs ms miss dr');
+/** Capitalised words that are no person: question words and pronouns. */
+const NOT_NAMES = words(
+  "i she he they we you it her his their my our your the a an this that anyone anybody someone somebody everyone everybody nobody did does do has have had will would is was are were what what's whats when when's where where's there there's here here's how how's who any anything can could tell",
+);
+/** Days and dates: never search words, and no person unless a month that is also a name ("did June take"). */
+const DATE_WORDS = words('today tomorrow yesterday tonight monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter');
+const NAME_MONTHS = words('april may june august');
+/** Verbs that follow a person as the subject: "did Dorothy take", "is Dorothy going", "what's Dorothy up to". */
+const PERSON_VERBS = words('take taken taking took have had having get got getting go gone going went do doing done eat eaten eating see seen seeing need needs remember remembered forget forgot forgotten miss missed skip skipped use used been up manage managed');
+const SUBJECT_AFTER = words("did does do has have had will would is was what's whats where's how's when's");
+/** What a person's possessive is followed by in these questions ("Dorothy's next booking", "Dorothy's pills"). */
+const POSSESSED = words('next pills pill tablets tablet medicines medicine medication meds doses dose insulin inhaler appointment appointments appt booking bookings plans diary schedule week day reminders hair hairdresser dentist doctor gp');
+/** A possessive after these is a place, not a person: "lunch at Luigi's", "dinner at Nando's". */
+const PLACE_BEFORE = words('at to from in into near by outside inside');
+const STOP = words(
+  "when what time is are her his the a an next appointment appointments appt booking bookings booked reservation at for my our she he does do did have has there any what's whats when's on this week coming up soon going to of in with get got be will it about you me tell know please can could she's he's again they their them him we i been time",
 );
 const SYNONYMS: Record<string, string[]> = {
   hair: ['hair', 'salon', 'cut', 'trim', 'colour', 'color', 'blow', 'set', 'barber', 'perm'],
@@ -37,33 +62,88 @@ const SYNONYMS: Record<string, string[]> = {
   dentist: ['dentist', 'dental'],
 };
 
+/** A word without its possessive ending: "Margaret's" and "James'" → "Margaret", "James". */
+const unpossess = (word: string): string => word.replace(/'s$|'$/i, '');
+const isNameLike = (word: string): boolean => {
+  const bare = unpossess(word).toLowerCase();
+  return /^\p{Lu}/u.test(word) && !NOT_NAMES.has(bare) && (!DATE_WORDS.has(bare) || NAME_MONTHS.has(bare));
+};
+
+/**
+ * The people a question names, conservatively: a capitalised word that is not a question word, pronoun, day
+ * or month (April, May, June and August may be names), either as a possessive before something of theirs ("Dorothy's pills") or as the subject after
+ * "did/has/is…" with a person's verb ("did Dorothy take"). Relationship words and titles are dropped ("Auntie
+ * Dot" → "Dot"); a capitalised place ("at Luigi's", "Olive Garden") is no person.
+ */
+function namedPeople(text: string): string[] {
+  const tokens = text.match(/\p{L}[\p{L}'-]*/gu) ?? [];
+  const found: string[][] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const word = tokens[i]!;
+    const after = [tokens[i + 1], tokens[i + 2]].map((w) => w?.toLowerCase() ?? '');
+    if (/(?:'s|s')$/.test(word) && isNameLike(word) && after.some((w) => POSSESSED.has(w))) {
+      let first = i;
+      while (first > 0 && isNameLike(tokens[first - 1]!) && !/'/.test(tokens[first - 1]!)) first--;
+      if (first === 0 || !PLACE_BEFORE.has(tokens[first - 1]!.toLowerCase())) found.push(tokens.slice(first, i + 1).map(unpossess));
+    }
+    if (SUBJECT_AFTER.has(word.toLowerCase())) {
+      let last = i + 1;
+      while (last < tokens.length && isNameLike(tokens[last]!) && !/'/.test(tokens[last]!)) last++;
+      if (last > i + 1 && PERSON_VERBS.has(tokens[last]?.toLowerCase() ?? '')) found.push(tokens.slice(i + 1, last));
+    }
+  }
+  const people = found.map((phrase) => phrase.filter((w) => !RELATIONSHIP.has(w.toLowerCase()) && !TITLES.has(w.toLowerCase())).join(' ')).filter(Boolean);
+  return [...new Set(people)];
+}
+
 /** Reads a question a family member asks about an elder, or null when the message is not one of them. */
 export function classifyFamilyQuestion(text: string): FamilyQuestion | null {
-  const t = text.trim().toLowerCase();
+  const said = text.trim().replace(/[\u2018\u2019]/g, "'");
+  const t = said.toLowerCase();
   if (!QUESTION.test(t)) return null;
-  if (DOSES.test(t)) return { kind: 'doses', day: /\byesterday\b/.test(t) ? 'yesterday' : 'today' };
+  const people = namedPeople(said);
+  const named = people.length ? { named: people } : {};
+  if (DOSES.test(t)) return { kind: 'doses', day: /\byesterday\b/.test(t) ? 'yesterday' : 'today', ...named };
   if (APPOINTMENT.test(t) && /\b(?:when|what time|where|appointment|booking|booked)\b/.test(t)) {
-    const keywords = (t.match(/[\p{L}']+/gu) ?? []).map((w) => w.replace(/'s$/, '')).filter((w) => !STOP.has(w) && w.length > 1);
-    return { kind: 'appointment', keywords };
+    // Who it is about is no search word: "Margaret's", "Mum's", "Auntie Dot's" say whose booking, not which.
+    const who = new Set(people.flatMap((p) => p.toLowerCase().split(' ')));
+    const keywords = (t.match(/[\p{L}']+/gu) ?? [])
+      .map(unpossess)
+      .filter((w) => w.length > 1 && !STOP.has(w) && !NOT_NAMES.has(w) && !DATE_WORDS.has(w) && !RELATIONSHIP.has(w) && !TITLES.has(w) && !who.has(w));
+    return { kind: 'appointment', keywords, ...named };
   }
-  if (PLANS.test(t)) return { kind: 'plans', range: /\btomorrow\b/.test(t) ? 'tomorrow' : /\btoday\b/.test(t) ? 'today' : 'week' };
+  if (PLANS.test(t)) return { kind: 'plans', range: /\btomorrow\b/.test(t) ? 'tomorrow' : /\btoday\b/.test(t) ? 'today' : 'week', ...named };
   return null;
 }
 
 const ACTIVE_BOOKING = ['held', 'requested', 'confirmed'] as const;
 const when = (instant: Date, tz: string): string => sayLocalDateTime(instantToLocal(instant, tz), tz);
 
+/** The lower-case words an elder goes by for this asker: their name's words and the asker's nickname for them. */
+const namesOf = (elder: Elder, nickname: string | null): Set<string> => new Set(`${elder.name} ${nickname ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean));
+const says = (person: string, names: Set<string>): boolean => person.toLowerCase().split(' ').some((w) => names.has(w));
+
 /**
  * Answers a family question from the elder's records, in the elder's local time. The actor must be linked
- * to the elder (NotLinkedError otherwise: nothing is read).
+ * to the elder (NotLinkedError otherwise: nothing is read). A question that names someone who is not this
+ * elder is answered with no record read: the not-linked reply when the actor is linked to nobody of that
+ * name, or where to ask when that person is another of their elders.
  */
 export async function answerFamilyQuestion(orm: MikroORM, request: { actorAccountId: string; elderId: string; question: FamilyQuestion; now: Date }): Promise<string> {
   const em = orm.em.fork();
   await requireLink(em, request.actorAccountId, request.elderId, CAN_SEE);
   const elder = await em.findOneOrFail(Elder, { id: request.elderId });
+  const linked = await linkedEldersOf(em, request.actorAccountId);
+  const names = namesOf(elder, linked.find((l) => l.elder.id === elder.id)?.nickname ?? null);
   const q = request.question;
+  for (const person of q.named ?? []) {
+    if (says(person, names)) continue;
+    const other = linked.some((l) => l.elder.id !== elder.id && says(person, namesOf(l.elder, l.nickname)));
+    // Only the name the asker typed is repeated, never the other elder's full name or records.
+    return other ? `I can only answer about ${elder.name} here. To ask about ${person}, send me /elder in a private chat, choose who you mean, then ask again.` : NOT_LINKED_REPLY;
+  }
   if (q.kind === 'doses') return answerDoses(orm, elder, q.day, request.now);
-  if (q.kind === 'appointment') return answerAppointment(orm, elder, q.keywords, request.now);
+  if (q.kind === 'appointment') return answerAppointment(orm, elder, q.keywords.filter((k) => !names.has(k)), request.now);
   return answerPlans(orm, elder, q.range, request.now);
 }
 
@@ -146,6 +226,6 @@ async function answerAppointment(orm: MikroORM, elder: Elder, keywords: string[]
   const found = [...bookings, ...reminders].filter((e) => matches(e.text) || (terms.includes('salon') && /salon|hair|cut|barber/i.test(e.text))).sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   const kind = keywords.find((k) => SYNONYMS[k] !== undefined);
   const what = kind ? `${kind} appointment` : 'appointment';
-  if (!found) return `I can't find a ${what} for ${elder.name} in the bookings or reminders.`;
+  if (!found) return `I can't find ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} for ${elder.name} in the bookings or reminders.`;
   return `${elder.name}'s next ${what} is on ${when(found.at, elder.timezone)}: ${found.text}.`;
 }

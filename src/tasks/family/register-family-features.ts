@@ -9,6 +9,8 @@ import { ElderChoiceButtons, createFamilyCommands, type CaregiverRequests, type 
 import { AlertButtons } from './alert-acknowledgement.ts';
 import { PrivacyButtons } from './privacy.ts';
 import { NotifyButtons, notifyCommand } from './notify-command.ts';
+import { SummaryTimeButtons, summaryCommand } from './summary-command.ts';
+import { DEFAULT_SUMMARY_TIME } from './summary-time.ts';
 import { dispatchDueAlerts } from './alert-sweep.ts';
 import { DEFAULT_ATTEMPT_LIMITS, pruneInviteAttempts, type InviteAttemptLimits } from './invite-attempts.ts';
 import { ALERT_REPEAT_MINUTES } from './emergency-alert.task.ts';
@@ -26,6 +28,8 @@ export interface FamilyOptions {
   inviteCodePepper?: string;
   /** The assistant's handling of caregivers' requests for their elder. */
   caregiverRequests?: CaregiverRequests;
+  /** The deployment's daily summary time 'HH:mm' (FAMILY_SUMMARY_TIME), shown by /summary to families that kept it (default 20:00). */
+  summaryTime?: string;
 }
 
 /** A periodic sweep, as the scheduler runs it. */
@@ -35,8 +39,8 @@ export interface FamilySweep {
 }
 
 /**
- * Registers the family commands (/start, /invite, /join, /link, /elder, /remove, /forget, /export, /notify) and
- * buttons (onboarding, elder choice, "I'm on it", forget, dose-notice settings), and returns the router's conversations hook and
+ * Registers the family commands (/start, /invite, /join, /link, /elder, /remove, /forget, /export, /notify,
+ * /summary) and buttons (onboarding, elder choice, "I'm on it", forget, dose-notice settings, summary time), and returns the router's conversations hook and
  * the sweeps (alert repeats, pruning old invite attempts) for the composition root to wire.
  */
 export function registerFamilyFeatures(deps: {
@@ -67,13 +71,15 @@ export function registerFamilyFeatures(deps: {
     ...(options.caregiverRequests ? { caregiverRequests: options.caregiverRequests } : {}),
   };
   for (const command of createFamilyCommands(family)) deps.commands.register(command);
-  deps.commands.register(notifyCommand({ orm, logger }));
+  const summary = { orm, logger, defaultTime: options.summaryTime ?? DEFAULT_SUMMARY_TIME };
+  deps.commands.register(notifyCommand({ orm, logger })).register(summaryCommand(summary));
   deps.buttons
     .register(new OnboardingButtons(onboarding))
     .register(new ElderChoiceButtons(family))
     .register(new AlertButtons({ orm, delivery, clock }))
     .register(new PrivacyButtons({ orm, delivery, clock, logger }))
-    .register(new NotifyButtons({ orm, logger }));
+    .register(new NotifyButtons({ orm, logger }))
+    .register(new SummaryTimeButtons(summary));
   const repeatMinutes = options.alertRepeatMinutes ?? ALERT_REPEAT_MINUTES;
   return {
     conversations: new FamilyConversations(family),

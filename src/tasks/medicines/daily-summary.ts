@@ -123,8 +123,8 @@ async function composeSummaries(em: EntityManager, elders: DueElder[], now: Date
 }
 
 /**
- * The family's evening summary: once the elder's local time reaches the summary time (default 20:00), each
- * elder with family gets one message per family chat with the day's doses per medicine (taken, skipped,
+ * The family's daily summary: once the elder's local time reaches the summary time (the one the family chose
+ * with /summary, else `options.summaryTime`, default 20:00; never when they turned it off), each elder with family gets one message per family chat with the day's doses per medicine (taken, skipped,
  * missed, not answered yet, still to come), today's and tomorrow's bookings, and what they shared today. Sent
  * once per elder per local date (idempotency key `summary:<elderId>:<yyyy-mm-dd>:<chat>`), however many
  * sweeps or schedulers run; late after downtime on the same date, never for a past one.

@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityKey, type EntityManager, type EntityName, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
@@ -8,10 +8,12 @@ import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import type { FamilyChat } from '../family/family-notifier.ts';
 import { familyChatsOf } from './dose-recipients.ts';
 import { lockForWrite } from './dose-dispatch.ts';
+import { FamilyCircle } from '../family/family-circle.entity.ts';
+import { DEFAULT_SUMMARY_TIME, SUMMARY_OFF } from '../family/summary-time.ts';
 
 /** When digests for the family go out. */
 export interface DigestTiming {
-  /** Elder-local time 'HH:mm' from which the digest is due (default '20:00'). */
+  /** Elder-local time 'HH:mm' from which the digest is due when the family has not chosen one (default '20:00'). */
   summaryTime?: string;
   /** Elders handled per batch (default 500). */
   batchSize?: number;
@@ -44,8 +46,6 @@ export interface DigestSpec {
   compose(em: EntityManager, elders: DueElder[]): Promise<Digest[]>;
 }
 
-/** When the family's digests go out unless told otherwise: 8 pm the elder's time. */
-export const DEFAULT_SUMMARY_TIME = '20:00';
 const CLAIM_ATTEMPTS = 3;
 
 /** The idempotency key of an elder's digest in one chat. */
@@ -53,23 +53,78 @@ export function digestKey(kind: string, elderId: string, localDate: string, chat
   return `${kind}:${elderId}:${localDate}:${chat.key}`;
 }
 
-/**
- * Each elder timezone whose local time now has reached the summary time (and that `dueOn` accepts), with
- * the local date there. One query over the distinct timezones, however many elders share them.
- */
-async function dueTimezones(orm: MikroORM, now: Date, summaryTime: string, dueOn: DigestSpec['dueOn']): Promise<Map<string, string>> {
+/** An elder timezone's local date and time now. */
+interface ZoneNow {
+  localDate: string;
+  localTime: string;
+}
+
+/** A table's name, qualified by the schema when there is one. */
+function tableOf<T extends object>(orm: MikroORM, entity: EntityName<T>) {
   const schema = orm.config.get('schema');
-  const name = orm.getMetadata().get(Elder).tableName;
+  const name = orm.getMetadata().get(entity).tableName;
+  return schema ? sql.id(schema, name) : sql.id(name);
+}
+
+/** The column of a property, as `alias.column`. */
+function columnOf<T extends object>(orm: MikroORM, entity: EntityName<T>, alias: string, property: EntityKey<T>) {
+  const column = orm.getMetadata().get(entity).properties[property]?.fieldNames[0];
+  if (!column) throw new Error(`no column for ${property}`);
+  return sql.id(alias, column);
+}
+
+/**
+ * Each elder timezone where some elder's digest is due now (their local time has reached their family's time,
+ * or the default, and `dueOn` accepts the day), with its local date and time. One query over the distinct
+ * timezone and family-time pairs, however many elders share them: when nobody is due, no elder is read.
+ */
+async function dueZones(orm: MikroORM, now: Date, defaultTime: string, dueOn: DigestSpec['dueOn']): Promise<Map<string, ZoneNow>> {
   const em = orm.em.fork() as SqlEntityManager;
-  const { rows } = await sql<{ timezone: string }>`select distinct timezone from ${schema ? sql.id(schema, name) : sql.id(name)}`.execute(em.getKysely());
-  const due = new Map<string, string>();
-  for (const { timezone } of rows) {
+  const { rows } = await sql<{ timezone: string; summary_time: string | null }>`
+    select distinct ${columnOf(orm, Elder, 'e', 'timezone')} as timezone, ${columnOf(orm, FamilyCircle, 'c', 'summaryTime')} as summary_time
+    from ${tableOf(orm, Elder)} as e
+    left join ${tableOf(orm, FamilyCircle)} as c on ${columnOf(orm, FamilyCircle, 'c', 'elderId')} = ${columnOf(orm, Elder, 'e', 'id')}`.execute(em.getKysely());
+  const zones = new Map<string, ZoneNow>();
+  for (const { timezone, summary_time: chosen } of rows) {
+    if (zones.has(timezone) || chosen === SUMMARY_OFF) continue;
     const local = DateTime.fromJSDate(now, { zone: timezone });
-    if (!local.isValid || local.toFormat('HH:mm') < summaryTime) continue;
+    if (!local.isValid || local.toFormat('HH:mm') < (chosen ?? defaultTime)) continue;
     if (dueOn && !dueOn(local)) continue;
-    due.set(timezone, local.toFormat('yyyy-LL-dd'));
+    zones.set(timezone, { localDate: local.toFormat('yyyy-LL-dd'), localTime: local.toFormat('HH:mm') });
   }
-  return due;
+  return zones;
+}
+
+/**
+ * One page of elders (by id, after `after`) whose local time has reached their family's summary time (the
+ * deployment's when the family kept it), leaving out families that turned it off. One query: the elders
+ * joined to their family circle, with one condition per local time now shared by a group of timezones.
+ */
+async function dueElderPage(
+  orm: MikroORM,
+  em: EntityManager,
+  zones: Map<string, ZoneNow>,
+  defaultTime: string,
+  after: string,
+  limit: number,
+): Promise<{ id: string; name: string; timezone: string }[]> {
+  const byTime = new Map<string, string[]>();
+  for (const [timezone, zone] of zones) byTime.set(zone.localTime, [...(byTime.get(zone.localTime) ?? []), timezone]);
+  const id = columnOf(orm, Elder, 'e', 'id');
+  const timezone = columnOf(orm, Elder, 'e', 'timezone');
+  const summaryTime = columnOf(orm, FamilyCircle, 'c', 'summaryTime');
+  // 'HH:mm' strings compare in time order; 'off' never reaches the condition.
+  const reached = [...byTime].map(([localTime, timezones]) => sql`(${timezone} in (${sql.join(timezones)}) and coalesce(${summaryTime}, ${defaultTime}) <= ${localTime})`);
+  const { rows } = await sql<{ id: string; name: string; timezone: string }>`
+    select ${id} as id, ${columnOf(orm, Elder, 'e', 'name')} as name, ${timezone} as timezone
+    from ${tableOf(orm, Elder)} as e
+    left join ${tableOf(orm, FamilyCircle)} as c on ${columnOf(orm, FamilyCircle, 'c', 'elderId')} = ${id}
+    where (${sql.join(reached, sql` or `)})
+      and (${summaryTime} is null or ${summaryTime} <> ${SUMMARY_OFF})
+      ${after ? sql`and ${id} > ${after}` : sql``}
+    order by ${id}
+    limit ${limit}`.execute((em as SqlEntityManager).getKysely());
+  return rows;
 }
 
 /** The elders of a batch that already have this digest in any chat (it went out, or another sweep is sending it). */
@@ -122,33 +177,30 @@ async function stageDigests(orm: MikroORM, delivery: DeliveryQueue, kind: string
 }
 
 /**
- * Sends a digest to the family of every elder whose local time has reached the summary time, once per elder
- * per local date: elders are read in batches by id (only those in a due timezone), their family chats,
- * what was already sent and the digest's own facts in a bounded number of queries per batch. A digest is only
- * ever for the elder's current local date, so after downtime it goes out late the same evening and never
- * for a day that has passed. Returns how many elders' families were sent one.
+ * Sends a digest to the family of every elder whose local time has reached the summary time (the time their
+ * family chose with /summary, else `timing.summaryTime`; none when the family turned it off), once per elder
+ * per local date: due elders are read in batches by id in one query, then their family chats, what was
+ * already sent and the digest's own facts in a bounded number of queries per batch. A digest is only ever
+ * for the elder's current local date, so after downtime it goes out late the same day and never for a day
+ * that has passed. Returns how many elders' families were sent one.
  */
 export async function sendFamilyDigests(orm: MikroORM, delivery: DeliveryQueue, now: Date, spec: DigestSpec, timing: DigestTiming = {}): Promise<number> {
   const summaryTime = timing.summaryTime ?? DEFAULT_SUMMARY_TIME;
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(summaryTime)) throw new RangeError(`summary time is not HH:mm: ${summaryTime}`);
   const limit = timing.batchSize ?? 500;
-  const zones = await dueTimezones(orm, now, summaryTime, spec.dueOn);
+  const zones = await dueZones(orm, now, summaryTime, spec.dueOn);
   if (zones.size === 0) return 0;
   let sent = 0;
   let after = '';
   for (;;) {
     const em = orm.em.fork();
-    const page = await em.find(
-      Elder,
-      { timezone: { $in: [...zones.keys()] }, ...(after ? { id: { $gt: after } } : {}) },
-      { fields: ['id', 'name', 'timezone'], orderBy: { id: 'asc' }, limit },
-    );
+    const page = await dueElderPage(orm, em, zones, summaryTime, after, limit);
     if (page.length === 0) return sent;
     after = page[page.length - 1]!.id;
     const chats = await familyChatsOf(em, page.map((e) => e.id));
     const withFamily: DueElder[] = page.flatMap((e) => {
       const list = chats.get(e.id) ?? [];
-      return list.length > 0 ? [{ id: e.id, name: e.name, timezone: e.timezone, localDate: zones.get(e.timezone)!, chats: list }] : [];
+      return list.length > 0 ? [{ id: e.id, name: e.name, timezone: e.timezone, localDate: zones.get(e.timezone)!.localDate, chats: list }] : [];
     });
     const done = await alreadySent(em, spec.kind, withFamily);
     const due = withFamily.filter((e) => !done.has(e.id));

@@ -71,7 +71,7 @@ function changeButtons(s: MedicationSchedule): ActionReply['buttons'] {
  * The elder a command is about (from the chat, or "Mum" in the text) when the actor may manage their medicines,
  * with an entity manager to go on with; otherwise the reply that says why not. `example` shows how to name them.
  */
-async function managedElder(deps: MedicineChangeDeps, actor: Actor, text: string, example: string): Promise<{ elder: Elder; em: EntityManager } | { refusal: ActionReply }> {
+export async function managedElder(deps: MedicineChangeDeps, actor: Actor, text: string, example: string): Promise<{ elder: Elder; em: EntityManager } | { refusal: ActionReply }> {
   const target = await elderForActor(deps.orm, actor, text);
   if (target.kind !== 'one') return { refusal: { text: target.kind === 'ask' ? `Please say who you mean, like "${example}".` : NOT_LINKED_REPLY } };
   const elder = target.linked.elder;
@@ -92,7 +92,11 @@ export async function listMedicines(deps: MedicineChangeDeps, actor: Actor, text
   const { elder, em } = managed;
   const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: { $in: ['active', 'paused'] } }, { orderBy: { medicine: 'asc' } });
   if (schedules.length === 0) return [NO_MEDICINES];
-  return [{ text: `${elder.name}'s medicines. To change a time, write like "/medtime ${schedules[0]!.medicine} 9pm".` }, ...schedules.map((s) => ({ text: describe(s), buttons: changeButtons(s) }))];
+  const example = schedules[0]!;
+  const hints =
+    `${elder.name}'s medicines. To change a time, write like "/medtime ${example.medicine} 9pm".\n` +
+    `Change dose: write /meddose, the medicine and the new dose on the prescription, like "/meddose ${example.medicine} ${example.dose ?? '1 tablet'}".`;
+  return [{ text: hints }, ...schedules.map((s) => ({ text: describe(s), buttons: changeButtons(s) }))];
 }
 
 /**
@@ -121,8 +125,11 @@ export async function changeMedicine(
   return { schedule, changed: true };
 }
 
-/** Tells the elder's own chats and the family's chats about a change, except the chat of whoever made it. */
-async function tellAboutChange(deps: MedicineChangeDeps, schedule: MedicationSchedule, actorAccountId: string, say: (who: string, name: string) => string): Promise<void> {
+/**
+ * Tells the elder's own chats and the family's chats about a change to a medicine, except the chat of whoever
+ * made it; `say` writes the news from who made it ("Sarah", or the elder's name) and the medicine's name.
+ */
+export async function tellAboutChange(deps: MedicineChangeDeps, schedule: MedicationSchedule, actorAccountId: string, say: (who: string, name: string) => string): Promise<void> {
   const em = deps.orm.em.fork();
   const actor = await em.findOne(ChannelAccount, { id: actorAccountId });
   const elder = await em.findOne(Elder, { id: schedule.elderId });

@@ -80,7 +80,7 @@ async function composeCharts(em: EntityManager, elders: DueElder[], dir: string)
 
 /**
  * The weekly adherence chart for the family: on the elder's local Sunday, once their time reaches the
- * summary time, a PNG of the last seven days' doses (taken against missed and skipped, one bar group per
+ * summary time (the family's /summary choice or the default; none when they turned the summary off), a PNG of the last seven days' doses (taken against missed and skipped, one bar group per
  * day) is written under `dir` and sent as a photo with a caption to each family chat, once per elder per
  * week (idempotency key `chart:<elderId>:<sunday>:<chat>`).
  */
