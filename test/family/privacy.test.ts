@@ -85,6 +85,29 @@ describe.each(MODES)('privacy: export, forget and removing a member (%s)', (mode
     expect(await em.count(ChannelAccount, { id: f.sarah.account.id })).toBe(1);
   });
 
+  it("refuses /forget naming somebody else instead of offering to delete the sender's own data, and deletes nothing", async () => {
+    const f = await aFamily();
+    const margaret = as(f.margaret.account, 'Margaret');
+    await chat.say(margaret, '/forget Dorothy');
+    const reply = await lastTo(f.margaret.account.chatId);
+    expect(reply.text).toBe('/forget only deletes what I keep about you, never anyone else. Nothing has been deleted.');
+    expect(reply.buttons ?? []).toEqual([]);
+    await chat.say(as(f.sarah.account, 'Sarah'), "/forget Margaret's data");
+    expect((await lastTo(f.sarah.account.chatId)).text).toBe('/forget only deletes what I keep about you, never anyone else. Nothing has been deleted.');
+    // Her own name is still her.
+    await chat.say(margaret, '/forget Margaret');
+    expect((await lastTo(f.margaret.account.chatId)).text).toMatch(/This deletes everything I keep about you/);
+    expect(await app.orm.em.fork().count(Elder, { id: f.margaret.elder.id })).toBe(1);
+  });
+
+  it('tells an elder who sends /elder that it is for family members, without asking for an invite code', async () => {
+    const f = await aFamily();
+    await chat.say(as(f.margaret.account, 'Margaret'), '/elder Dorothy');
+    const reply = (await lastTo(f.margaret.account.chatId)).text;
+    expect(reply).toMatch(/for family members who help more than one person/);
+    expect(reply).not.toMatch(/join/);
+  });
+
   it('expires an old forget button', async () => {
     const f = await aFamily();
     const margaret = as(f.margaret.account, 'Margaret');

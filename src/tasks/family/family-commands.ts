@@ -149,7 +149,15 @@ export function createFamilyCommands(deps: FamilyDeps): ChatCommand[] {
         return actor.chat.chatType === 'private' ? removeCommand(deps, actor, args) : [PRIVATE_ONLY];
       },
     },
-    { name: 'forget', handle: async (_args, _sender, actor) => [actor ? forgetReadBack(actor, deps.clock.now()) : { text: "I don't keep anything about you." }] },
+    {
+      name: 'forget',
+      handle: async (args, _sender, actor) => {
+        if (!actor) return [{ text: "I don't keep anything about you." }];
+        // "/forget Dorothy" must never turn into deleting the sender's own data by mistake.
+        if (namesSomeoneElse(args, actor)) return [{ text: '/forget only deletes what I keep about you, never anyone else. Nothing has been deleted.' }];
+        return [forgetReadBack(actor, deps.clock.now())];
+      },
+    },
     {
       name: 'export',
       handle: async (args, _sender, actor) => {
@@ -172,7 +180,18 @@ export function createFamilyCommands(deps: FamilyDeps): ChatCommand[] {
   ];
 }
 
+/** Words that mean the sender themself after /forget ("/forget me", "/forget all my data"). */
+const SELF_WORDS = new Set(['me', 'myself', 'my', 'mine', 'i', 'data', 'details', 'everything', 'all', 'about', 'please', 'delete', 'it', 'of', 'the', 'that', 'stuff', 'info', 'information']);
+
+/** True when the words after a command name somebody other than the sender (their own name counts as them). */
+function namesSomeoneElse(args: string, actor: Actor): boolean {
+  const own = new Set([actor.elder?.name, actor.account.displayName].flatMap((n) => (n ? n.toLowerCase().split(/\s+/) : [])));
+  const words = args.toLowerCase().replace(/['’]s\b/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return words.some((w) => !SELF_WORDS.has(w) && !own.has(w));
+}
+
 async function chooseElderCommand(deps: FamilyDeps, actor: Actor, args: string): Promise<ActionReply[]> {
+  if (actor.account.role === 'elder') return [{ text: "You don't need /elder: I'm always here for your own things. It's for family members who help more than one person." }];
   const linked = await linkedEldersOf(deps.orm.em.fork(), actor.account.id);
   if (linked.length === 0) return [NOBODY_LINKED];
   if (!args) return [chooseElderPrompt(linked)];
