@@ -136,7 +136,7 @@ describe.each(MODES)('privacy: export, forget and removing a member (%s)', (mode
     const f = await aFamily();
     const claire = as(f.carer.account, 'Claire');
     await chat.say(claire, '/remove');
-    expect((await lastTo(f.carer.account.chatId)).text).toBe("Who should I remove from Margaret's family circle? Linked now: Sarah (family), Claire (caregiver). Send /remove NAME.");
+    expect((await lastTo(f.carer.account.chatId)).text).toBe("Who should I remove from Margaret's family circle? Linked now: Claire (caregiver), Sarah (family). Send /remove NAME.");
     await chat.say(claire, '/remove Sarah');
     expect((await lastTo(f.carer.account.chatId)).text).toBe("Sarah is no longer in Margaret's family circle.");
     expect((await lastTo(f.sarah.account.chatId)).text).toBe("You are no longer in Margaret's family circle.");

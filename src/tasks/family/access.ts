@@ -47,5 +47,5 @@ export async function requireLink(em: EntityManager, actorAccountId: string, eld
 
 /** The elders an account is actively linked to (not its own elder record), with the role for each. */
 export async function activeLinksOf(em: EntityManager, accountId: string): Promise<CaregiverLink[]> {
-  return em.find(CaregiverLink, { accountId, removedAt: null }, { orderBy: { createdAt: 'asc' } });
+  return em.find(CaregiverLink, { accountId, removedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
 }

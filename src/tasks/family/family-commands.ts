@@ -202,6 +202,11 @@ async function chooseElderCommand(deps: FamilyDeps, actor: Actor, args: string):
   return [{ text: `Okay: I'll answer about ${elder.name}.` }];
 }
 
+/** Caregivers first, then family, each by name: the same list however the links were created. */
+function byRoleThenName<T extends { name: string; role: string }>(members: readonly T[]): T[] {
+  return [...members].sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'caregiver' ? -1 : 1));
+}
+
 async function removeCommand(deps: FamilyDeps, actor: Actor, args: string): Promise<ActionReply[]> {
   const target = await elderForActor(deps.orm, actor);
   if (target.kind === 'ask') return [chooseElderPrompt(target.options)];
@@ -210,7 +215,7 @@ async function removeCommand(deps: FamilyDeps, actor: Actor, args: string): Prom
   try {
     if (!args) {
       const members = await listMembers(deps.orm, { actorAccountId: actor.account.id, elderId: elder.id });
-      const list = members.map((m) => `${m.name} (${m.role})`).join(', ') || 'nobody yet';
+      const list = byRoleThenName(members).map((m) => `${m.name} (${m.role})`).join(', ') || 'nobody yet';
       return [{ text: `Who should I remove from ${elder.name}'s family circle? Linked now: ${list}. Send /remove NAME.` }];
     }
     const result = await removeMember(deps.orm, { actorAccountId: actor.account.id, elderId: elder.id, name: args, now: deps.clock.now() });
@@ -219,7 +224,7 @@ async function removeCommand(deps: FamilyDeps, actor: Actor, args: string): Prom
         await sendMessages(deps.orm, deps.delivery, [{ channel: result.member.channel, chatId: result.member.chatId, accountId: result.member.accountId, text: `You are no longer in ${elder.name}'s family circle.` }]);
         return [{ text: `${result.member.name} is no longer in ${elder.name}'s family circle.` }];
       case 'not_found':
-        return [{ text: `I can't find ${args} in ${elder.name}'s family circle. Linked now: ${result.members.map((m) => m.name).join(', ') || 'nobody'}.` }];
+        return [{ text: `I can't find ${args} in ${elder.name}'s family circle. Linked now: ${byRoleThenName(result.members).map((m) => m.name).join(', ') || 'nobody'}.` }];
       case 'ambiguous':
         return [{ text: `More than one person is called ${args}. Please send their full name.` }];
       case 'not_allowed':

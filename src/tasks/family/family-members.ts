@@ -112,7 +112,7 @@ export async function listMembers(orm: MikroORM, request: { actorAccountId: stri
 
 /** The active members of an elder's circle with their private chats (one query for links, one for accounts). */
 export async function membersOf(em: EntityManager, elderId: string): Promise<Member[]> {
-  const links = await em.find(CaregiverLink, { elderId, removedAt: null }, { orderBy: { createdAt: 'asc' } });
+  const links = await em.find(CaregiverLink, { elderId, removedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   if (links.length === 0) return [];
   const accounts = new Map((await em.find(ChannelAccount, { id: { $in: links.map((l) => l.accountId) }, active: true })).map((a) => [a.id, a]));
   return links.flatMap((l) => {
