@@ -159,7 +159,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerMedicineFeatures({ orm, clock, delivery: deliveryQueue, buttons, commands });
   // The assistant is built below; caregivers' requests reach it once it exists.
   let assistantForCaregivers: Assistant | undefined;
-  const caregiverRequests = { propose: async (actor: Actor, elder: Elder, text: string) => (assistantForCaregivers ? assistantForCaregivers.proposeForCaregiver(actor, elder, text) : null) };
+  const caregiverRequests = {
+    propose: async (actor: Actor, elder: Elder, text: string, nickname?: string | null) => (assistantForCaregivers ? assistantForCaregivers.proposeForCaregiver(actor, elder, text, nickname ?? null) : null),
+  };
   const family = registerFamilyFeatures({
     orm,
     clock,

@@ -12,6 +12,8 @@ import type { Task } from '../tasks/task.entity.ts';
 import type { Actor, ButtonActionRegistry } from '../tasks/button-actions.ts';
 import { CAN_MANAGE, NOT_LINKED_REPLY, roleFor } from '../tasks/family/access.ts';
 import { instantToLocal } from '../lib/local-time.ts';
+import { inFirstPerson, othersInRequest } from '../lib/person-words.ts';
+import { findMedicine, isDrugWord } from './understanding/medicine-name.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -84,7 +86,9 @@ export class Assistant {
         }
       }
     }
-    const decision = await this.agent.respond({ elder: turn.elder, text, history: turn.history, now: this.clock.now() });
+    // An elder who names herself ("remind Margaret to…", dictated or copied) is understood as "me".
+    const own = inFirstPerson(text, namesOf(turn.elder), false);
+    const decision = await this.agent.respond({ elder: turn.elder, text: own, history: turn.history, now: this.clock.now() });
     if (decision.kind === 'reply') return [{ text: decision.text }];
     const handler = this.handlers.get(decision.tool);
     if (!handler) return [{ text: "Sorry, I can't do that yet." }];
@@ -146,8 +150,12 @@ export class Assistant {
    * elder had said it, proposed for that elder and read back to the caregiver with Yes/No buttons. Only the
    * tools a caregiver manages are taken; anything else returns null (the family conversation goes on).
    */
-  async proposeForCaregiver(actor: Actor, elder: Elder, text: string): Promise<Reply[] | null> {
-    const decision = await this.agent.respond({ elder, text, history: [], now: this.clock.now() });
+  async proposeForCaregiver(actor: Actor, elder: Elder, text: string, nickname: string | null = null): Promise<Reply[] | null> {
+    const names = namesOf(elder, nickname);
+    // Asked for somebody else ("add Donepezil for Dorothy"), it is never done for this elder instead.
+    const others = othersInRequest(text, names, (word) => isDrugWord(word, false) || findMedicine(text)?.name.toLowerCase() === word.toLowerCase());
+    if (others.length > 0) return [{ text: `Sorry, I can only arrange things for ${elder.name} here, and you are not linked to ${others[0]}.` }];
+    const decision = await this.agent.respond({ elder, text: inFirstPerson(text, names, true), history: [], now: this.clock.now() });
     if (decision.kind !== 'tool' || !CAREGIVER_TOOLS.has(decision.tool)) return null;
     const handler = this.handlers.get(decision.tool);
     if (!handler) return null;
@@ -187,6 +195,11 @@ export class Assistant {
 function yesOrNo(data: string): { answer: 'yes' | 'no'; taskId: string } | null {
   const match = /^(yes|no):([0-9a-f-]{36})$/.exec(data);
   return match ? { answer: match[1] as 'yes' | 'no', taskId: match[2]! } : null;
+}
+
+/** The lower-case words an elder goes by: the words of her name, and the nickname the writer uses. */
+function namesOf(elder: Elder, nickname: string | null = null): Set<string> {
+  return new Set(`${elder.name} ${nickname ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean));
 }
 
 /** What a caregiver may ask the assistant to do for their elder. */

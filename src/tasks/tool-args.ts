@@ -192,9 +192,15 @@ export const shareActivityArgs = z.object({
 /** Validated share_activity arguments. */
 export type ShareActivityArgs = z.infer<typeof shareActivityArgs>;
 
+/** What a schedule question can be about. */
+export const SCHEDULE_TOPICS = ['medicines', 'bookings', 'reminders'] as const;
 /** Arguments of get_schedule. */
 export const getScheduleArgs = z.object({
   date: localDateArg.optional().describe('The day asked about, YYYY-MM-DD. Omit for "next" questions.'),
+  about: z
+    .enum(SCHEDULE_TOPICS)
+    .optional()
+    .describe('Only when the question names one kind of thing: "when is my next pill?" → medicines, "when is my table / hair appointment?" → bookings, "what reminders do I have?" → reminders.'),
 });
 /** Validated get_schedule arguments. */
 export type GetScheduleArgs = z.infer<typeof getScheduleArgs>;

@@ -83,6 +83,23 @@ describe.each(MODES)('a caregiver asking for their elder (%s)', (mode) => {
     expect(task.status).toBe('pending_confirmation');
   });
 
+  it('refuses a request for somebody the caregiver is not linked to, instead of arranging it for their own elder', async () => {
+    const joan = await anElder(app.orm, { name: 'Joan' });
+    const gus = await aFamilyMember(app.orm, joan.elder, { role: 'caregiver', name: 'Gus' });
+    for (const text of ['add Donepezil 5mg for Margaret at 9pm', 'remind Margaret to call the surgery tomorrow at 10am', "cancel Dorothy's booking at Olive Garden"]) {
+      await chat.say(as(gus.account, 'Gus'), text);
+      expect((await last(gus.account.chatId))?.text).toMatch(/^Sorry, I can only arrange things for Joan here, and you are not linked to (Margaret|Dorothy)\.$/);
+    }
+    expect(await app.orm.em.fork().count(Task, { elderId: joan.elder.id })).toBe(0);
+  });
+
+  it("understands \"remind Margaret to call her sister\" as Margaret would say it (the reminder reads \"call my sister\")", async () => {
+    const margaret = await anElder(app.orm);
+    const ann = await aFamilyMember(app.orm, margaret.elder, { role: 'caregiver', name: 'Ann' });
+    await chat.say(as(ann.account, 'Ann'), 'remind Margaret to call her sister tomorrow at 10am');
+    expect((await last(ann.account.chatId))?.text).toBe('For Margaret: I\'ll remind you: "call my sister" on Wednesday 25 November at 10:00 am. Shall I set it?');
+  });
+
   // Every tool a caregiver may ask for, asked by people who may not: nothing is proposed for Margaret.
   const requests = [
     'add Donepezil 5mg for Mum at 9pm',

@@ -98,6 +98,20 @@ describe.each(MODES)('family conversations through the router (%s)', (mode) => {
     expect((await textsTo(sarah.account.chatId)).at(-1)).toMatch(/^Today \(Tuesday 24 November\) George/);
   });
 
+  it('does not take the name of somebody else as a nickname for the one elder a family member is linked to', async () => {
+    const joan = await anElder(app.orm, { name: 'Joan' });
+    const gus = await aFamilyMember(app.orm, joan.elder, { role: 'caregiver', name: 'Gus' });
+    await chat.say(as(gus.account, 'Gus'), '/elder Dorothy');
+    expect((await textsTo(gus.account.chatId)).at(-1)).toBe('You are linked to Joan, not to anyone called Dorothy. If "Dorothy" is what you call Joan, send /elder Joan Dorothy.');
+    // Asked about Dorothy, it is still not Joan who is answered about.
+    await chat.say(as(gus.account, 'Gus'), 'did Dorothy take her pills today?');
+    expect((await textsTo(gus.account.chatId)).at(-1)).toBe("Sorry, I can't help with that: you are not linked to that person.");
+    await chat.say(as(gus.account, 'Gus'), '/elder Joan Dorothy');
+    expect((await textsTo(gus.account.chatId)).at(-1)).toBe("Okay: I'll answer about Joan.");
+    await chat.say(as(gus.account, 'Gus'), '/elder Nana');
+    expect((await textsTo(gus.account.chatId)).at(-1)).toBe("Okay: I'll answer about Joan.");
+  });
+
   it('acknowledges an alert when a family member types "on my way"', async () => {
     const margaret = await anElder(app.orm);
     const sarah = await aFamilyMember(app.orm, margaret.elder, { name: 'Sarah' });

@@ -26,8 +26,8 @@ describe('reading family questions', () => {
   });
 
   it("leaves the elder's names, relationship words and possessives out of what an appointment is searched by", () => {
-    expect(classifyFamilyQuestion("When is Margaret's next booking?")).toEqual({ kind: 'appointment', keywords: [], named: ['Margaret'] });
-    expect(classifyFamilyQuestion("when is mum's next booking?")).toEqual({ kind: 'appointment', keywords: [] });
+    expect(classifyFamilyQuestion("When is Margaret's next booking?")).toEqual({ kind: 'appointment', keywords: [], bookingsOnly: true, named: ['Margaret'] });
+    expect(classifyFamilyQuestion("when is mum's next booking?")).toEqual({ kind: 'appointment', keywords: [], bookingsOnly: true });
     expect(classifyFamilyQuestion("Where's Gran's hair appointment on Thursday?")).toEqual({ kind: 'appointment', keywords: ['hair'] });
     expect(classifyFamilyQuestion('When\u2019s Auntie Dot\u2019s dentist appointment?')).toEqual({ kind: 'appointment', keywords: ['dentist'], named: ['Dot'] });
     expect(classifyFamilyQuestion("When Is Mum's Next Appointment?")).toEqual({ kind: 'appointment', keywords: [] });
@@ -105,9 +105,13 @@ describe.each(MODES)('answering the family from the records (%s database)', (mod
     await aBooking(orm, who.elder, salon, '2026-11-27T10:30', { service: 'wash and set' });
     await aReminder(orm, who.elder, who.account, '2026-12-02T09:00', { text: 'dentist check-up' });
     const ask = async (text: string) => answerFamilyQuestion(orm, { actorAccountId: sarah.account.id, elderId: who.elder.id, question: classifyFamilyQuestion(text)!, now });
-    const next = "Margaret Hill's next appointment is on Friday 27 November at 10:30 am: wash and set at Curl Up & Dye (confirmed).";
-    for (const text of ["When is Margaret's next booking?", "when is margaret's next booking?", 'When is Mrs Hill booked?', "When is Mum's next booking?", "When is Peggy's next appointment?", "when is peggy's next appointment?"]) {
-      expect({ text, answer: await ask(text) }).toEqual({ text, answer: next });
+    const booking = "Margaret Hill's next booking is on Friday 27 November at 10:30 am: wash and set at Curl Up & Dye (confirmed).";
+    for (const text of ["When is Margaret's next booking?", "when is margaret's next booking?", 'When is Mrs Hill booked?', "When is Mum's next booking?"]) {
+      expect({ text, answer: await ask(text) }).toEqual({ text, answer: booking });
+    }
+    const appointment = "Margaret Hill's next appointment is on Friday 27 November at 10:30 am: wash and set at Curl Up & Dye (confirmed).";
+    for (const text of ["When is Peggy's next appointment?", "when is peggy's next appointment?"]) {
+      expect({ text, answer: await ask(text) }).toEqual({ text, answer: appointment });
     }
     expect(await ask("When is Margaret's dentist appointment?")).toBe("Margaret Hill's next dentist appointment is on Wednesday 2 December at 9:00 am: dentist check-up.");
     expect(await ask("When is Peggy's hair appointment?")).toBe("Margaret Hill's next hair appointment is on Friday 27 November at 10:30 am: wash and set at Curl Up & Dye (confirmed).");
@@ -117,7 +121,22 @@ describe.each(MODES)('answering the family from the records (%s database)', (mod
     const who = await anElder(orm, { name: 'Edith' });
     const sarah = await aFamilyMember(orm, who.elder);
     const answer = await answerFamilyQuestion(orm, { actorAccountId: sarah.account.id, elderId: who.elder.id, question: classifyFamilyQuestion("When is Edith's next booking?")!, now: new Date('2026-11-24T10:00:00Z') });
-    expect(answer).toBe("I can't find an appointment for Edith in the bookings or reminders.");
+    expect(answer).toBe("I can't find a booking for Edith in the bookings.");
+  });
+
+  it('answers a question about a booking from the bookings only, even when a reminder comes sooner', async () => {
+    const who = await anElder(orm, { name: 'Margaret' });
+    const sarah = await aFamilyMember(orm, who.elder);
+    const now = new Date('2026-11-24T10:00:00Z');
+    await aReminder(orm, who.elder, who.account, '2026-11-25T15:00', { text: 'water the tomatoes' });
+    const ask = async (text: string) => answerFamilyQuestion(orm, { actorAccountId: sarah.account.id, elderId: who.elder.id, question: classifyFamilyQuestion(text)!, now });
+    expect(await ask("When is Margaret's next booking?")).toBe("I can't find a booking for Margaret in the bookings.");
+    const olive = await aVenue(orm, { name: 'Olive Garden' });
+    await aBooking(orm, who.elder, olive, '2026-11-27T19:00', { partySize: 2 });
+    expect(await ask("When is Margaret's next booking?")).toBe("Margaret's next booking is on Friday 27 November at 7:00 pm: at Olive Garden (confirmed).");
+    expect(await ask('when is her next reservation?')).toBe("Margaret's next booking is on Friday 27 November at 7:00 pm: at Olive Garden (confirmed).");
+    // "Appointment" may be a reminder ("water the tomatoes" is no appointment, but a dentist reminder would be).
+    expect(await ask("When is Margaret's next appointment?")).toBe("Margaret's next appointment is on Wednesday 25 November at 3:00 pm: water the tomatoes.");
   });
 
   it('tells a caregiver linked only to Margaret that they are not linked to Dorothy, and still answers about Margaret', async () => {
@@ -138,7 +157,7 @@ describe.each(MODES)('answering the family from the records (%s database)', (mod
     const margaretsDoses = ['Today (Tuesday 24 November) Margaret has taken 0 of 1 dose due so far.', '• 8:00 am Aspirin 75mg: not confirmed yet'].join('\n');
     expect(await ask('Did Margaret take her pills today?')).toBe(margaretsDoses);
     expect(await ask('Did Mum take her pills today?')).toBe(margaretsDoses);
-    expect(await ask('When is her table at Olive Garden?')).toBe("Margaret's next table appointment is on Friday 27 November at 12:30 pm: at Olive Garden (confirmed).");
+    expect(await ask('When is her table at Olive Garden?')).toBe("Margaret's next table booking is on Friday 27 November at 12:30 pm: at Olive Garden (confirmed).");
     expect(await ask('Is Tuesday busy?')).toMatch(/^Margaret's plans in the next 7 days:\n/);
   });
 

@@ -73,22 +73,7 @@ interface Row {
  * Each must still disagree with its expectation: when it is fixed the test fails until the entry is removed.
  * Every other cell must agree.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  'remind Margaret (the time last) × caregiver': 'the offline model reads "remind Margaret to …" as a message for the family (notify_family), so the caregiver gets the help text',
-  'remind Margaret (the time last) × elder': 'read back as a message to the family ("I\'ll tell your family: …"), not as a reminder',
-  "cancel Margaret's booking × caregiver": 'the offline model takes "Margaret\'s" as the venue: "I\'ll cancel your booking at Margaret\'s"',
-  "cancel Margaret's booking × elder": 'the offline model takes "Margaret\'s" as the venue: "I\'ll cancel your booking at Margaret\'s"',
-  "cancel Margaret's booking × otherFamily": 'proposed for Joan: "For Joan: I\'ll cancel your booking at Margaret\'s"',
-  'add a medicine for Margaret × otherFamily': 'proposed for Joan: "For Joan: Donepezil 5mg every day at 9:00 pm. Shall I add it?"',
-  'book a table for Margaret × otherFamily': 'proposed for Joan: "For Joan: <venue>, 2 people, Saturday 28 November at 7:00 pm"',
-  'cancel the booking for Margaret × otherFamily': 'proposed for Joan: "For Joan: I\'ll cancel your booking at <venue>"',
-  'remind Margaret (the time first) × otherFamily': 'proposed for Joan: "For Joan: I\'ll remind you: "Margaret to call the surgery" …"',
-  'did Margaret take her pills today? × elder': 'not understood: "I\'m not quite sure what you\'d like me to do."',
-  "when is Margaret's next booking? × deactivated": 'answers with the next reminder ("water the tomatoes"), not the booking on Friday',
-  "when is Margaret's next booking? × family": 'answers with the next reminder ("water the tomatoes"), not the booking on Friday',
-  "when is Margaret's next booking? × caregiver": 'answers with the next reminder ("water the tomatoes"), not the booking on Friday',
-  "when is Margaret's next booking? × elder": 'lists her next medicine and reminder, not the booking on Friday',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const HERBS = ['Rosemary', 'Juniper', 'Saffron', 'Bramble', 'Clover', 'Hazel', 'Willow', 'Sorrel', 'Fennel', 'Mallow', 'Yarrow', 'Betony'];
 const PLACES = ['Kitchen', 'Table', 'Brasserie', 'Dining Room', 'Grill'];

@@ -7,7 +7,8 @@ import type { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import type { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
-import { aBooking, aMedicationSchedule, anElder, aReminder, aVenue, outboxTo } from '../support/factories.ts';
+import { DoseEvent } from '../../src/tasks/medicines/dose-event.entity.ts';
+import { aBooking, aMedicationSchedule, anElder, aPendingDose, aReminder, aVenue, outboxTo } from '../support/factories.ts';
 
 describe.each(MODES)('get_schedule (%s)', (mode) => {
   let storage: TestStorage;
@@ -47,7 +48,7 @@ describe.each(MODES)('get_schedule (%s)', (mode) => {
     script.push({ kind: 'tool', tool: 'get_schedule', args: { date: '2026-11-24' }, confidence: 1 });
     await channel.say(who.account.externalUserId, 'what do I have today?');
     const sent = await outboxTo(app, who.account.chatId);
-    expect(sent.map((m) => m.text)).toEqual(['Today, Tuesday 24 November, you have:\n- 8:00 am: Metformin 500mg']);
+    expect(sent.map((m) => m.text)).toEqual(['Today, Tuesday 24 November, you have:\n- 8:00 am: Metformin 500mg (not confirmed yet)']);
     expect(sent[0]!.buttons).toBeNull();
     const tasks = await app.orm.em.fork().find(Task, { elderId: who.elder.id });
     expect(tasks.map((t) => [t.kind, t.status])).toEqual([['get_schedule', 'succeeded']]);
@@ -121,6 +122,43 @@ describe.each(MODES)('get_schedule (%s)', (mode) => {
     const who = await anElder(app.orm);
     await aReminder(app.orm, who.elder, who.account, '2026-11-20T09:00', { text: 'water the plants', repeat: 'daily' });
     expect(await ask(who, {})).toBe(['You have no medicines on your list.', 'Your next reminder: "water the plants", on Wednesday 25 November at 9:00 am.'].join('\n'));
+  });
+
+  it("says how each of today's doses went, so \"did I take my pills?\" is answered from the same list", async () => {
+    const who = await anElder(app.orm);
+    const metformin = await aMedicationSchedule(app.orm, who.elder, { times: ['07:00', '08:00', '09:00', '20:00'] });
+    const seven = await aPendingDose(app.orm, metformin, new Date('2026-11-24T07:00:00Z'), '07:00');
+    const eight = await aPendingDose(app.orm, metformin, new Date('2026-11-24T08:00:00Z'), '08:00');
+    await aPendingDose(app.orm, metformin, new Date('2026-11-24T09:00:00Z'), '09:00');
+    await app.orm.em.fork().nativeUpdate(DoseEvent, { id: seven.id }, { status: 'taken' });
+    await app.orm.em.fork().nativeUpdate(DoseEvent, { id: eight.id }, { status: 'skipped' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-24T15:00', { text: 'call Sarah' });
+    expect(await ask(who, { date: '2026-11-24', about: 'medicines' })).toBe(
+      [
+        'Today, Tuesday 24 November, you have:',
+        '- 7:00 am: Metformin 500mg (taken)',
+        '- 8:00 am: Metformin 500mg (skipped)',
+        '- 9:00 am: Metformin 500mg (not confirmed yet)',
+        '- 8:00 pm: Metformin 500mg',
+      ].join('\n'),
+    );
+    // Without a topic the reminder is listed too; tomorrow's doses have no state yet.
+    expect(await ask(who, { date: '2026-11-24' })).toContain('- 3:00 pm: Reminder: call Sarah');
+    expect(await ask(who, { date: '2026-11-25', about: 'medicines' })).not.toMatch(/taken|skipped|confirmed/);
+    expect(await ask(who, { date: '2026-11-24', about: 'bookings' })).toBe('You have no bookings today, Tuesday 24 November.');
+  });
+
+  it('with no date and a topic, answers only about that: the next booking even when a reminder comes sooner', async () => {
+    const who = await anElder(app.orm);
+    await aMedicationSchedule(app.orm, who.elder, { times: ['20:00'] });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-25T09:00', { text: 'water the tomatoes' });
+    const olive = await aVenue(app.orm, { name: 'Olive Garden' });
+    await aBooking(app.orm, who.elder, olive, '2026-11-27T19:00', { partySize: 2 });
+    expect(await ask(who, { about: 'bookings' })).toBe('Your next booking: Table for 2 at Olive Garden, on Friday 27 November at 7:00 pm.');
+    expect(await ask(who, { about: 'reminders' })).toBe('Your next reminder: "water the tomatoes", on Wednesday 25 November at 9:00 am.');
+    expect(await ask(who, { about: 'medicines' })).toBe('Your next medicine: Metformin 500mg, on Tuesday 24 November at 8:00 pm.');
+    const nobody = await anElder(app.orm);
+    expect(await ask(nobody, { about: 'bookings' })).toBe('You have no bookings coming up.');
   });
 
   it('with no date and nothing planned, says the schedule is clear', async () => {

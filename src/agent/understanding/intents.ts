@@ -20,6 +20,9 @@ const CANNOT_GO = /\b(?:can't|cannot|can not|won't|will not|not able to|unable t
 const BOOKED_THING = /\b(?:table|booking|reservation|appointment|restaurant|salon|hair|haircut|barber|nails|lunch|dinner|breakfast)\b/;
 const NOT_A_BOOKING = /\b(?:reminders?|alarm|medicines?|medication|pills?|tablets?|subscription|newspaper|order|delivery|doctor|dentist|hospital|gp|optician|nurse)\b/;
 
+/** "Did I take my pills today?", "have I had my tablets?": answered from the day's doses, never recorded as a dose. */
+export const DOSE_HISTORY_QUESTION = /\b(?:did|have|had|has) i (?:already |yet |even )?(?:take|taken|took|had|have|use|used)\b.{0,25}\b(?:pills?|tablets?|medicines?|medication|meds|doses?|insulin|inhaler|drops|capsules?)\b/;
+
 const SCHEDULE: RegExp[] = [
   /\bwhat(?:'s| is| do i have| have i got| am i doing| are my plans| are we doing)\b.{0,25}\b(?:on|planned|happening|booked|scheduled|today|tomorrow|tonight|this week|on for|for me|coming up|next)\b/,
   /\bwhat do i have\b|\bwhat have i got\b|\bwhat am i doing\b|\bwhat (?:i have|i've got|i am doing|i'm doing|is on|'s on)\b.{0,20}\b(?:on|today|tomorrow|tonight|this|next|day)\b/,
@@ -35,6 +38,7 @@ const SCHEDULE: RegExp[] = [
   /\bwhat (?:appointments|bookings|plans|reminders)\b|\bany (?:appointments|bookings|plans|reminders)\b.{0,30}\?/,
   /^(?:is|are) my \w+(?: \w+)? (?:today|tomorrow|tonight|on \w+day|this \w+|at \d)/,
   /\bwhat (?:pills|tablets|medicines?|meds|medication) (?:do|have) i (?:take|got|have)\b/,
+  DOSE_HISTORY_QUESTION,
 ];
 
 const BOOK_VERB =

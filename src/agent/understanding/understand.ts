@@ -1,10 +1,10 @@
 import { buildCancellation, buildRestaurantBooking, buildSalonBooking } from './booking.ts';
-import { makeClock } from './clock.ts';
+import { dayOffset, makeClock } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { classifyConfirmation } from './confirmation.ts';
 import { buildActivity, buildNotification } from './family.ts';
 import type { Route } from './intents.ts';
-import { routeMessage } from './intents.ts';
+import { DOSE_HISTORY_QUESTION, routeMessage } from './intents.ts';
 import { buildAddMedication, buildLogDose } from './medication.ts';
 import { findMedicine } from './medicine-name.ts';
 import type { Message } from './message.ts';
@@ -37,10 +37,21 @@ function buildTool(tool: ToolName, msg: Message): Understanding {
     case 'share_activity':
       return buildActivity(msg);
     case 'get_schedule':
-      return { kind: 'tool', tool, args: msg.when.date ? { date: msg.when.date.date } : {}, confidence: 0.9 };
+      return { kind: 'tool', tool, args: scheduleArgs(msg), confidence: 0.9 };
     case 'emergency_alert':
       return { kind: 'tool', tool, args: { description: msg.original.trim() }, confidence: 1 };
   }
+}
+
+/** What a schedule question is about when it names one kind of thing, and its day ("did I take my pills?" is about today). */
+function scheduleArgs(msg: Message): Record<string, unknown> {
+  const medicines = /\b(?:pills?|tablets?|medicines?|medication|meds|doses?|insulin|inhaler|drops|capsules?|injection)\b/.test(msg.lower);
+  const bookings = /\b(?:bookings?|booked|reservations?|table|haircut|hair|salon|barber|nails|restaurant|lunch|dinner)\b/.test(msg.lower);
+  const reminders = /\breminders?\b/.test(msg.lower);
+  const topics = [medicines && 'medicines', bookings && 'bookings', reminders && 'reminders'].filter(Boolean);
+  const about = topics.length === 1 ? { about: topics[0] } : {};
+  if (msg.when.date) return { date: msg.when.date.date, ...about };
+  return DOSE_HISTORY_QUESTION.test(msg.lower) ? { date: dayOffset(msg.clock, 0), ...about } : about;
 }
 
 /** Turns a route into its result: the tool's call or question, a "what shall I book?" question, or a chat reply. */

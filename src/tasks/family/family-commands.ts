@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Elder } from '../elders/elder.entity.ts';
 import type { Onboarding } from './onboarding.ts';
+import { RELATIONSHIP, TITLES } from '../../lib/person-words.ts';
 import { NOT_LINKED_REPLY, NotLinkedError } from './access.ts';
 import { createInviteCode, normaliseInviteCode, redeemInviteCode, type InviteSettings, type LinkRole, type RedemptionResult } from './invite-codes.ts';
 import { chooseElder, elderForActor, linkedEldersOf, listMembers, mentionedElders, removeMember, type LinkedElder } from './family-members.ts';
@@ -27,7 +28,7 @@ export interface FamilyDeps {
 
 /** The assistant's side of a caregiver asking for something for their elder (set by the composition root). */
 export interface CaregiverRequests {
-  propose(actor: Actor, elder: Elder, text: string): Promise<ActionReply[] | null>;
+  propose(actor: Actor, elder: Elder, text: string, nickname?: string | null): Promise<ActionReply[] | null>;
 }
 
 const first = (name: string): string => name.trim().split(/\s+/)[0]!;
@@ -196,6 +197,13 @@ async function chooseElderCommand(deps: FamilyDeps, actor: Actor, args: string):
   if (linked.length === 0) return [NOBODY_LINKED];
   if (!args) return [chooseElderPrompt(linked)];
   const named = mentionedElders(linked, args);
+  // With one elder, "/elder Mum" names them; a name that is not theirs ("/elder Dorothy") is not taken as a nickname.
+  const kinship = args.toLowerCase().split(/\s+/).every((w) => RELATIONSHIP.has(w) || TITLES.has(w) || w === 'my' || w === 'our');
+  if (named.length === 0 && linked.length === 1 && !kinship) {
+    const only = linked[0]!.elder;
+    const first = only.name.split(/\s+/)[0] ?? only.name;
+    return [{ text: `You are linked to ${only.name}, not to anyone called ${args}. If "${args}" is what you call ${first}, send /elder ${first} ${args}.` }];
+  }
   const pick = named.length === 1 ? named[0] : named.length === 0 && linked.length === 1 ? linked[0] : undefined;
   if (!pick) return [chooseElderPrompt(named.length ? named : linked, args)];
   const elder = await chooseElder(deps.orm, { actorAccountId: actor.account.id, elderId: pick.elder.id, nickname: args, now: deps.clock.now() });

@@ -76,7 +76,7 @@ export class FamilyConversations {
     const question = classifyFamilyQuestion(text);
     if (question) return this.answer(actor, target.linked.elder.id, question);
     if (target.linked.role === 'caregiver') {
-      const request = await this.deps.caregiverRequests?.propose(actor, target.linked.elder, text);
+      const request = await this.deps.caregiverRequests?.propose(actor, target.linked.elder, text, target.linked.nickname);
       if (request) return request;
     }
     if (await this.forwardReply(actor, target.linked.elder.id, text)) return [{ text: `I've passed that on to ${target.linked.elder.name}.` }];

@@ -11,6 +11,7 @@ import { Activity } from './activity.entity.ts';
 import { CAN_SEE, NOT_LINKED_REPLY, requireLink } from './access.ts';
 import { linkedEldersOf } from './family-members.ts';
 import { instantToLocal, sayClockTime, sayLocalDateTime } from '../../lib/local-time.ts';
+import { DATE_WORDS, NOT_NAMES, PLACE_BEFORE, POSSESSED, RELATIONSHIP, TITLES, isNameLike, unpossess } from '../../lib/person-words.ts';
 
 /**
  * What a family member or caregiver asked about an elder. `named` holds the people the question names by a
@@ -19,7 +20,7 @@ import { instantToLocal, sayClockTime, sayLocalDateTime } from '../../lib/local-
 export type FamilyQuestion = (
   | { kind: 'doses'; day: 'today' | 'yesterday' }
   | { kind: 'plans'; range: 'today' | 'tomorrow' | 'week' }
-  | { kind: 'appointment'; keywords: string[] }
+  | { kind: 'appointment'; keywords: string[]; bookingsOnly?: boolean }
 ) & { named?: string[] };
 
 const QUESTION = /\?\s*$|^(?:did|has|have|had|is|are|was|were|what|what's|whats|when|when's|where|how|any|anything|does|do|will|tell me|can you tell|could you tell)\b/i;
@@ -27,25 +28,9 @@ const DOSES = /\b(?:pills?|tablets?|medicines?|medication|meds|doses?|insulin|in
 const APPOINTMENT = /\b(?:appointments?|appt|bookings?|booked|reservations?|hair|hairdresser'?s?|salon|barber'?s?|dentist|doctor'?s?|gp|nails?|lunch|dinner|table)\b/i;
 const PLANS = /\b(?:week|weekend|doing|plans?|up to|schedule|diary|busy|today|tomorrow|on)\b/i;
 const words = (list: string): Set<string> => new Set(list.split(' '));
-/** What people call a parent or grandparent: these point at the elder asked about, never at someone else. */
-const RELATIONSHIP = words(
-  'mum mom mummy mommy mam mammy ma mother dad daddy da father gran granny grandma grandmother grandmom granma nan nana nanna nanny grandad granddad grandpa grandfather gramps grampa auntie aunty aunt uncle oma opa omi nonna nonno abuela abuelo bubbe zayde yiayia babcia',
-);
-const TITLES = words('mr mrs ms miss dr');
-/** Capitalised words that are no person: question words and pronouns. */
-const NOT_NAMES = words(
-  "i she he they we you it her his their my our your the a an this that anyone anybody someone somebody everyone everybody nobody did does do has have had will would is was are were what what's whats when when's where where's there there's here here's how how's who any anything can could tell",
-);
-/** Days and dates: never search words, and no person unless a month that is also a name ("did June take"). */
-const DATE_WORDS = words('today tomorrow yesterday tonight monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december christmas easter');
-const NAME_MONTHS = words('april may june august');
 /** Verbs that follow a person as the subject: "did Dorothy take", "is Dorothy going", "what's Dorothy up to". */
 const PERSON_VERBS = words('take taken taking took have had having get got getting go gone going went do doing done eat eaten eating see seen seeing need needs remember remembered forget forgot forgotten miss missed skip skipped use used been up manage managed');
 const SUBJECT_AFTER = words("did does do has have had will would is was what's whats where's how's when's");
-/** What a person's possessive is followed by in these questions ("Dorothy's next booking", "Dorothy's pills"). */
-const POSSESSED = words('next pills pill tablets tablet medicines medicine medication meds doses dose insulin inhaler appointment appointments appt booking bookings plans diary schedule week day reminders hair hairdresser dentist doctor gp');
-/** A possessive after these is a place, not a person: "lunch at Luigi's", "dinner at Nando's". */
-const PLACE_BEFORE = words('at to from in into near by outside inside');
 const STOP = words(
   "when what time is are her his the a an next appointment appointments appt booking bookings booked reservation at for my our she he does do did have has there any what's whats when's on this week coming up soon going to of in with get got be will it about you me tell know please can could she's he's again they their them him we i been time",
 );
@@ -60,13 +45,6 @@ const SYNONYMS: Record<string, string[]> = {
   doctor: ['doctor', 'gp', 'surgery', 'clinic'],
   gp: ['gp', 'doctor', 'surgery'],
   dentist: ['dentist', 'dental'],
-};
-
-/** A word without its possessive ending: "Margaret's" and "James'" → "Margaret", "James". */
-const unpossess = (word: string): string => word.replace(/'s$|'$/i, '');
-const isNameLike = (word: string): boolean => {
-  const bare = unpossess(word).toLowerCase();
-  return /^\p{Lu}/u.test(word) && !NOT_NAMES.has(bare) && (!DATE_WORDS.has(bare) || NAME_MONTHS.has(bare));
 };
 
 /**
@@ -110,7 +88,9 @@ export function classifyFamilyQuestion(text: string): FamilyQuestion | null {
     const keywords = (t.match(/[\p{L}']+/gu) ?? [])
       .map(unpossess)
       .filter((w) => w.length > 1 && !STOP.has(w) && !NOT_NAMES.has(w) && !DATE_WORDS.has(w) && !RELATIONSHIP.has(w) && !TITLES.has(w) && !who.has(w));
-    return { kind: 'appointment', keywords, ...named };
+    // "Booking", "reservation", "table": only the bookings answer, never a reminder that comes sooner.
+    const bookingsOnly = /\b(?:bookings?|booked|reservations?|table)\b/.test(t) && !/\bappointments?\b/.test(t);
+    return { kind: 'appointment', keywords, ...(bookingsOnly ? { bookingsOnly } : {}), ...named };
   }
   if (PLANS.test(t)) return { kind: 'plans', range: /\btomorrow\b/.test(t) ? 'tomorrow' : /\btoday\b/.test(t) ? 'today' : 'week', ...named };
   return null;
@@ -143,7 +123,7 @@ export async function answerFamilyQuestion(orm: MikroORM, request: { actorAccoun
     return other ? `I can only answer about ${elder.name} here. To ask about ${person}, send me /elder in a private chat, choose who you mean, then ask again.` : NOT_LINKED_REPLY;
   }
   if (q.kind === 'doses') return answerDoses(orm, elder, q.day, request.now);
-  if (q.kind === 'appointment') return answerAppointment(orm, elder, q.keywords.filter((k) => !names.has(k)), request.now);
+  if (q.kind === 'appointment') return answerAppointment(orm, elder, q.keywords.filter((k) => !names.has(k)), request.now, q.bookingsOnly ?? false);
   return answerPlans(orm, elder, q.range, request.now);
 }
 
@@ -217,15 +197,17 @@ async function answerPlans(orm: MikroORM, elder: Elder, range: 'today' | 'tomorr
   return [`${elder.name}'s plans ${span}:`, ...lines].join('\n');
 }
 
-async function answerAppointment(orm: MikroORM, elder: Elder, keywords: string[], now: Date): Promise<string> {
+async function answerAppointment(orm: MikroORM, elder: Elder, keywords: string[], now: Date, bookingsOnly: boolean): Promise<string> {
   const far = new Date(now.getTime() + 366 * 86_400_000);
-  const { bookings, reminders } = await upcoming(orm, elder, now, far);
+  const diary = await upcoming(orm, elder, now, far);
+  const { bookings } = diary;
+  const reminders = bookingsOnly ? [] : diary.reminders;
   const terms = keywords.flatMap((k) => SYNONYMS[k] ?? [k]);
   const matches = (text: string): boolean => terms.length === 0 || terms.some((t) => text.toLowerCase().includes(t));
   // Venue kinds are not in the entry text; a salon booking answers a question about hair.
   const found = [...bookings, ...reminders].filter((e) => matches(e.text) || (terms.includes('salon') && /salon|hair|cut|barber/i.test(e.text))).sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   const kind = keywords.find((k) => SYNONYMS[k] !== undefined);
-  const what = kind ? `${kind} appointment` : 'appointment';
-  if (!found) return `I can't find ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} for ${elder.name} in the bookings or reminders.`;
+  const what = kind ? `${kind} ${bookingsOnly ? 'booking' : 'appointment'}` : bookingsOnly ? 'booking' : 'appointment';
+  if (!found) return `I can't find ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} for ${elder.name} in the bookings${bookingsOnly ? '' : ' or reminders'}.`;
   return `${elder.name}'s next ${what} is on ${when(found.at, elder.timezone)}: ${found.text}.`;
 }

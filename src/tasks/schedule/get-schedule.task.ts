@@ -5,15 +5,21 @@ import type { Elder } from '../elders/elder.entity.ts';
 import { Reminder } from '../reminders/reminder.entity.ts';
 import { nextFireAfter } from '../reminders/reminder-schedule.ts';
 import { MedicationSchedule } from '../medicines/medication-schedule.entity.ts';
+import { DoseEvent } from '../medicines/dose-event.entity.ts';
 import { firstDoseFrom } from '../medicines/dose-schedule.ts';
 import { doseName } from '../medicines/dose-messages.ts';
 import { Booking } from '../bookings/booking.entity.ts';
 import { Venue } from '../bookings/venue.entity.ts';
-import { getScheduleArgs, WEEKDAYS, type GetScheduleArgs } from '../tool-args.ts';
+import { getScheduleArgs, WEEKDAYS, type GetScheduleArgs, type SCHEDULE_TOPICS } from '../tool-args.ts';
+
+type ScheduleTopic = (typeof SCHEDULE_TOPICS)[number];
 import { addLocalDays, instantToLocal, sayClockTime, sayLocalDate, sayLocalDateTime, wallClockToInstant } from '../../lib/local-time.ts';
 
 // Bookings that still stand: held by a provider, asked of the family, or confirmed.
 const STANDING = ['held', 'requested', 'confirmed'] as const;
+
+/** How each topic is said in "You have no … coming up". */
+const TOPIC_WORDS: Record<ScheduleTopic, string> = { medicines: 'medicine doses', bookings: 'bookings', reminders: 'reminders' };
 
 /** One thing on the elder's schedule: when it happens and how it is said. */
 interface ScheduleEntry {
@@ -38,14 +44,17 @@ async function venueNames(em: EntityManager, bookings: Booking[]): Promise<Map<s
 }
 
 /** Reminders, doses and bookings on one local date, in time order. */
-async function entriesOn(em: EntityManager, elder: Elder, date: string): Promise<ScheduleEntry[]> {
+async function entriesOn(em: EntityManager, elder: Elder, date: string, now: Date, about: ScheduleTopic | undefined): Promise<ScheduleEntry[]> {
   const dayStart = wallClockToInstant(date, '00:00', elder.timezone);
   const dayEnd = wallClockToInstant(addLocalDays(date, 1), '00:00', elder.timezone);
   const weekday = weekdayOf(date);
   // One after the other: the queries share the task's transaction.
-  const reminders = await em.find(Reminder, { elderId: elder.id, status: { $in: ['active', 'done'] } });
-  const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: 'active' });
-  const bookings = await em.find(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: dayStart, $lt: dayEnd } });
+  const reminders = !about || about === 'reminders' ? await em.find(Reminder, { elderId: elder.id, status: { $in: ['active', 'done'] } }) : [];
+  const schedules = !about || about === 'medicines' ? await em.find(MedicationSchedule, { elderId: elder.id, status: 'active' }) : [];
+  const bookings = !about || about === 'bookings' ? await em.find(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: dayStart, $lt: dayEnd } }) : [];
+  // What became of the doses already sent, so "did I take my pills?" is answered by the same list.
+  const sent = dayStart < now && schedules.length > 0 ? await em.find(DoseEvent, { elderId: elder.id, dueAt: { $gte: dayStart, $lt: dayEnd } }, { fields: ['scheduleId', 'dueAt', 'status'] }) : [];
+  const doseState = new Map(sent.map((d) => [`${d.scheduleId} ${d.dueAt.getTime()}`, d.status as string]));
   const entries: ScheduleEntry[] = [];
 
   for (const r of reminders) {
@@ -58,12 +67,21 @@ async function entriesOn(em: EntityManager, elder: Elder, date: string): Promise
     if ((s.startDate && date < s.startDate) || (s.endDate && date > s.endDate)) continue;
     if (s.days && !s.days.map((d) => d.toLowerCase()).includes(weekday)) continue;
     const notes = s.notes ? ` (${s.notes.replace(/[.\s]+$/, '')})` : '';
-    for (const time of s.times) entries.push({ at: wallClockToInstant(date, time, s.timezone), text: `${doseName(s)}${notes}` });
+    for (const time of s.times) {
+      const at = wallClockToInstant(date, time, s.timezone);
+      entries.push({ at, text: `${doseName(s)}${notes}${sayDoseState(doseState.get(`${s.id} ${at.getTime()}`), at, now)}` });
+    }
   }
   const venues = await venueNames(em, bookings);
   for (const b of bookings) entries.push({ at: b.startAt, text: sayBookingEntry(b, venues.get(b.venueId) ?? 'the venue') });
 
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.text.localeCompare(b.text));
+}
+
+/** How a dose of the day stands, for the list: taken, skipped or missed once known; a past dose with no answer is said so. */
+function sayDoseState(state: string | undefined, at: Date, now: Date): string {
+  if (state === 'taken' || state === 'skipped' || state === 'missed') return ` (${state})`;
+  return at <= now ? ' (not confirmed yet)' : '';
 }
 
 /** How a day is named in the answer: "today, Wednesday 25 November", "tomorrow, …", or "on Friday 27 November". */
@@ -74,20 +92,21 @@ function sayDay(date: string, today: string): string {
 }
 
 /** The answer for one day: every entry with its local time, or a kind word for an empty day. */
-async function sayDaySchedule(em: EntityManager, elder: Elder, date: string, now: Date): Promise<string> {
-  const entries = await entriesOn(em, elder, date);
+async function sayDaySchedule(em: EntityManager, elder: Elder, date: string, now: Date, about: ScheduleTopic | undefined): Promise<string> {
+  const entries = await entriesOn(em, elder, date, now, about);
   const day = sayDay(date, instantToLocal(now, elder.timezone).slice(0, 10));
-  if (entries.length === 0) return `You have nothing planned ${day}. Enjoy a quiet day.`;
+  if (entries.length === 0) return about ? `You have no ${TOPIC_WORDS[about]} ${day}.` : `You have nothing planned ${day}. Enjoy a quiet day.`;
   const heading = day.startsWith('on ') ? `On ${day.slice(3)} you have:` : `${day.charAt(0).toUpperCase()}${day.slice(1)}, you have:`;
   const lines = entries.map((e) => `- ${sayClockTime(DateTime.fromJSDate(e.at, { zone: elder.timezone }))}: ${e.text}`);
   return [heading, ...lines].join('\n');
 }
 
 /** The answer with no date: the next medicine dose, and the next reminder or booking, whichever comes first. */
-async function sayWhatIsNext(em: EntityManager, elder: Elder, now: Date): Promise<string> {
-  const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: 'active' });
-  const reminders = await em.find(Reminder, { elderId: elder.id, status: 'active' });
-  const booking = await em.findOne(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: now } }, { orderBy: { startAt: 'asc', id: 'asc' } });
+async function sayWhatIsNext(em: EntityManager, elder: Elder, now: Date, about: ScheduleTopic | undefined): Promise<string> {
+  const schedules = !about || about === 'medicines' ? await em.find(MedicationSchedule, { elderId: elder.id, status: 'active' }) : [];
+  const reminders = !about || about === 'reminders' ? await em.find(Reminder, { elderId: elder.id, status: 'active' }) : [];
+  const booking =
+    !about || about === 'bookings' ? await em.findOne(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: now } }, { orderBy: { startAt: 'asc', id: 'asc' } }) : null;
   const when = (at: Date): string => sayLocalDateTime(instantToLocal(at, elder.timezone), elder.timezone);
   const lines: string[] = [];
 
@@ -110,6 +129,8 @@ async function sayWhatIsNext(em: EntityManager, elder: Elder, now: Date): Promis
   }
   if (other) lines.push(`${other.text}, on ${when(other.at)}.`);
 
+  if (about && lines.length === 0) return `You have no ${TOPIC_WORDS[about]} coming up.`;
+  if (about) return lines.join('\n');
   if (lines.length === 0) return 'You have nothing coming up. Your schedule is clear.';
   if (!dose) lines.unshift(schedules.length === 0 ? 'You have no medicines on your list.' : 'You have no more medicine doses planned.');
   if (!other) lines.push('Nothing else is planned.');
@@ -129,7 +150,7 @@ export const getScheduleTask: TaskHandler<GetScheduleArgs> = {
   readBack: (args) => (args.date ? `Shall I tell you what you have on ${sayLocalDate(args.date)}?` : 'Shall I tell you what is next?'),
   async execute(args, { em, elder, clock }) {
     const now = clock.now();
-    const reply = args.date ? await sayDaySchedule(em, elder, args.date, now) : await sayWhatIsNext(em, elder, now);
+    const reply = args.date ? await sayDaySchedule(em, elder, args.date, now, args.about) : await sayWhatIsNext(em, elder, now, args.about);
     return { result: { date: args.date ?? null }, reply };
   },
 };

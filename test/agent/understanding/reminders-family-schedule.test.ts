@@ -95,7 +95,22 @@ describe('schedule questions', () => {
     expect(callOf('get_schedule', aMessage('do I have anything on friday'))).toEqual({ date: '2026-11-27' });
   });
 
-  it('looks up the next dose without a date', () => {
-    expect(callOf('get_schedule', aMessage('when is my next pill?'))).toEqual({});
+  it('looks up the next dose without a date, about medicines only', () => {
+    expect(callOf('get_schedule', aMessage('when is my next pill?'))).toEqual({ about: 'medicines' });
+  });
+
+  it('says what a question is about when it names one kind of thing, and nothing when it names several or none', () => {
+    expect(callOf('get_schedule', aMessage('when is my next booking?'))).toEqual({ about: 'bookings' });
+    expect(callOf('get_schedule', aMessage('when is my hair appointment'))).toEqual({ about: 'bookings' });
+    expect(callOf('get_schedule', aMessage('what reminders do I have tomorrow?'))).toEqual({ date: '2026-11-25', about: 'reminders' });
+    expect(callOf('get_schedule', aMessage('what have I got today?'))).toEqual({ date: '2026-11-24' });
+    expect(callOf('get_schedule', aMessage('when is my dentist appointment?'))).toEqual({});
+  });
+
+  it('answers "did I take my pills?" from today\'s doses and never records a dose', () => {
+    expect(callOf('get_schedule', aMessage('did I take my pills today?'))).toEqual({ date: '2026-11-24', about: 'medicines' });
+    expect(callOf('get_schedule', aMessage('have i had my tablets'))).toEqual({ date: '2026-11-24', about: 'medicines' });
+    expect(callOf('get_schedule', aMessage('did I take my insulin yesterday?'))).toEqual({ date: '2026-11-23', about: 'medicines' });
+    expect(callOf('log_dose', aMessage('I took my pills')).status).toBe('taken');
   });
 });
