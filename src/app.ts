@@ -232,8 +232,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       checks,
       beforeScrape: async () => {
         const em = orm.em.fork();
-        for (const status of ['pending_confirmation', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const) {
-          metrics.tasksByStatus.set({ status }, await em.count(Task, { status }));
+        // Unfinished tasks only (a small partial index); finished ones are counted as they finish (assistant_tasks_total).
+        for (const status of ['pending_confirmation', 'queued', 'running'] as const) {
+          metrics.tasksByStatus.set({ status }, await em.count(Task, { status, finishedAt: null }));
         }
         metrics.queueDepth.set({ queue: 'outbound' }, await em.count(MessageLog, { direction: 'out', status: 'queued' }));
         if (taskQueue instanceof BullTaskQueue) metrics.queueDepth.set({ queue: 'tasks' }, await taskQueue.queue.count());

@@ -14,7 +14,7 @@ async function settleChat(orm: MikroORM, chatId: string, timeoutMs: number): Pro
   while (Date.now() < deadline) {
     const em = orm.em.fork();
     const busy =
-      (await em.count(Task, { replyChatId: chatId, status: { $in: ['queued', 'running'] } })) +
+      (await em.count(Task, { replyChatId: chatId, status: { $in: ['queued', 'running'] }, finishedAt: null })) +
       (await em.count(MessageLog, { chatId, direction: 'out', status: 'queued' }));
     if (busy === 0) return;
     await new Promise((r) => setTimeout(r, 100));

@@ -61,3 +61,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
   await orm.migrator.up(target.kind === 'postgresql' && target.schema ? { schema: target.schema } : {});
   return orm;
 }
+
+/** Whether the ORM talks to Postgres (statements that only Postgres has, such as an UPDATE inside WITH, may be used). */
+export function isPostgres(orm: MikroORM): boolean {
+  return orm.config.getPlatform().constructor.name.toLowerCase().includes('postgre');
+}

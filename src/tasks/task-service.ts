@@ -70,7 +70,7 @@ export class TaskService {
       // One open question per person: a caregiver's proposal for the elder leaves the elder's own alone.
       await tx.nativeUpdate(
         Task,
-        { elderId: request.elder.id, requestedByAccountId: request.requestedByAccountId, status: 'pending_confirmation' },
+        { elderId: request.elder.id, requestedByAccountId: request.requestedByAccountId, status: 'pending_confirmation', finishedAt: null },
         { status: 'cancelled', finishedAt: this.clock.now() },
       );
       return this.insert(tx, request, args, 'pending_confirmation');
@@ -92,7 +92,7 @@ export class TaskService {
 
   /** The unanswered proposal one person made for the elder, if any. */
   async pendingFor(elderId: string, requestedByAccountId: string | null): Promise<Task | null> {
-    return this.orm.em.fork().findOne(Task, { elderId, requestedByAccountId, status: 'pending_confirmation' }, { orderBy: { createdAt: 'desc' } });
+    return this.orm.em.fork().findOne(Task, { elderId, requestedByAccountId, status: 'pending_confirmation', finishedAt: null }, { orderBy: { createdAt: 'desc' } });
   }
 
   /** An entity manager of its own, for reads that go with a task decision (who may answer it). */

@@ -13,7 +13,22 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TaskSchema = defineEntity({
   name: 'Task',
   tableName: 'tasks',
-  indexes: [{ properties: ['status', 'runAfter'] }, { properties: ['elderId', 'status'] }],
+  /*
+   * Only unfinished tasks are indexed (finished_at is null exactly while pending, queued or running), and no
+   * index holds a column that the claim changes (status, attempts, lease): queued → running is a HOT update
+   * that touches no index, and a finished task leaves the partial indexes. Queries for unfinished tasks say
+   * `finishedAt: null` so that they use them.
+   */
+  indexes: [
+    {
+      name: 'tasks_unfinished_elder_index',
+      expression: 'create index "tasks_unfinished_elder_index" on "tasks" ("elder_id", "requested_by_account_id") where "finished_at" is null',
+    },
+    { name: 'tasks_unfinished_created_index', expression: 'create index "tasks_unfinished_created_index" on "tasks" ("created_at") where "finished_at" is null' },
+  ],
+  // What the partial indexes rely on, kept by the database itself (written without commas: MikroORM's SQLite
+  // schema reader splits constraints on them and would see a change on every diff).
+  checks: [{ name: 'tasks_finished_at_check', expression: `(finished_at is null) = (status <> 'succeeded' and status <> 'failed' and status <> 'cancelled')` }],
   properties: {
     id: p.uuid().primary(),
     elderId: p.uuid(),

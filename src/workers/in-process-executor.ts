@@ -94,6 +94,7 @@ export class InProcessExecutor implements TaskQueue, DeliveryQueue {
           { status: 'queued', $or: [{ runAfter: null }, { runAfter: { $lte: now } }] },
           { status: 'running', leaseExpiresAt: { $lt: now } },
         ],
+        finishedAt: null,
       },
       { fields: ['id'], orderBy: { createdAt: 'asc' }, limit: 100 },
     );

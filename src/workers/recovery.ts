@@ -19,6 +19,8 @@ export async function requeueStrandedWork(orm: MikroORM, tasks: TaskQueue, deliv
         { status: 'queued', $or: [{ runAfter: null }, { runAfter: { $lte: now } }] },
         { status: 'running', leaseExpiresAt: { $lt: now } },
       ],
+      // Unfinished tasks are found through their partial index; finished ones are never read here.
+      finishedAt: null,
     },
     { fields: ['id', 'kind'], limit: 10_000 },
   );

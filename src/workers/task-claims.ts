@@ -1,6 +1,7 @@
-import { raw, type MikroORM } from '@mikro-orm/core';
+import { raw, type EntityName, type EntityProperty, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { Task } from '../tasks/task.entity.ts';
+import { isPostgres } from '../db/orm.ts';
 import { Elder } from '../tasks/elders/elder.entity.ts';
 import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -34,6 +35,7 @@ export class TaskClaims {
   private readonly leaseMs: number;
   private waiting: Waiting[] = [];
   private scheduled = false;
+  private claimSql: string | undefined;
 
   constructor(deps: { orm: MikroORM; clock: Clock; leaseMs: number }) {
     this.orm = deps.orm;
@@ -48,7 +50,7 @@ export class TaskClaims {
       if (this.waiting.length >= MAX_BATCH) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setTimeout(() => this.flush(), Number(process.env.GATHER_MS ?? 0));
       }
     });
   }
@@ -64,10 +66,43 @@ export class TaskClaims {
   }
 
   private async claimBatch(batch: Waiting[]): Promise<void> {
-    const em = this.orm.em.fork() as unknown as SqlEntityManager;
-    const now = this.clock.now();
     // The same id asked twice in one batch (a duplicate delivery) is claimed once; the other caller gets null.
     const ids = [...new Set(batch.map((w) => w.taskId))];
+    const claimed = isPostgres(this.orm) ? await this.claimInOneStatement(ids) : await this.claimInSteps(ids);
+    for (const w of batch) {
+      const found = claimed.get(w.taskId);
+      if (found) claimed.delete(w.taskId);
+      w.resolve(found ?? null);
+    }
+  }
+
+  /**
+   * Postgres: the claim, the elders and the caregivers who asked, in one statement (an UPDATE … RETURNING in a
+   * WITH, joined): one round trip per batch.
+   */
+  private async claimInOneStatement(ids: string[]): Promise<Map<string, ClaimedTask>> {
+    const em = this.orm.em.fork() as unknown as SqlEntityManager;
+    const now = this.clock.now();
+    const sql = this.claimSql ??= claimStatement(this.orm);
+    // Passed as one array literal: only well-formed ids can name a task (anything else is simply not claimed).
+    const uuids = ids.filter((id) => UUID.test(id));
+    if (uuids.length === 0) return new Map();
+    const rows = (await em.getConnection().execute(sql, [new Date(now.getTime() + this.leaseMs), now, `{${uuids.join(',')}}`, now], 'all')) as Record<string, unknown>[];
+    const claimed = new Map<string, ClaimedTask>();
+    for (const row of rows) {
+      const { task: taskRow, elder: elderRow, account: accountRow } = splitRow(row);
+      const task = em.map(Task, { ...taskRow, status: 'running' });
+      const elder = elderRow.id ? em.map(Elder, elderRow) : null;
+      const account = accountRow.id ? em.map(ChannelAccount, accountRow) : null;
+      claimed.set(task.id, { task, elder, onBehalfOf: account && account.elderId !== task.elderId ? account : null });
+    }
+    return claimed;
+  }
+
+  /** SQLite (no UPDATE inside WITH): the claim, then the elders, then the requesters. */
+  private async claimInSteps(ids: string[]): Promise<Map<string, ClaimedTask>> {
+    const em = this.orm.em.fork() as unknown as SqlEntityManager;
+    const now = this.clock.now();
     const rows = (await em
       .createQueryBuilder(Task)
       .update({ status: 'running', attempts: raw('attempts + 1'), leaseExpiresAt: new Date(now.getTime() + this.leaseMs), updatedAt: now })
@@ -89,10 +124,56 @@ export class TaskClaims {
       const account = task.requestedByAccountId ? requesterById.get(task.requestedByAccountId) : undefined;
       return account && account.elderId !== task.elderId ? account : null;
     };
-    for (const w of batch) {
-      const task = tasks.get(w.taskId);
-      if (task) tasks.delete(w.taskId);
-      w.resolve(task ? { task, elder: byId.get(task.elderId) ?? null, onBehalfOf: onBehalfOf(task) } : null);
-    }
+    return new Map([...tasks.values()].map((task) => [task.id, { task, elder: byId.get(task.elderId) ?? null, onBehalfOf: onBehalfOf(task) }]));
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+
+/** The claimed task's columns, and the elder's and requester's with a prefix, as `select` items. */
+const TASK_COLUMNS = ['id', 'elderId', 'kind', 'args', 'attempts', 'maxAttempts', 'replyChannel', 'replyChatId', 'requestedByAccountId'] as const;
+
+/**
+ * The one-statement claim for Postgres, built once from the entities' metadata (table and column names, schema):
+ * $1 lease expiry, $2 now (updated_at), $3 the ids, $4 now (for expired leases).
+ */
+function claimStatement(orm: MikroORM): string {
+  const metadata = orm.getMetadata();
+  const schema = orm.config.get('schema');
+  const table = (entity: EntityName<object>): string => {
+    const meta = metadata.get(entity);
+    return schema ? `"${schema}"."${meta.tableName}"` : `"${meta.tableName}"`;
+  };
+  const props = (entity: EntityName<object>): EntityProperty[] => metadata.get(entity).props;
+  const column = (entity: EntityName<object>, property: string): string => props(entity).find((prop) => prop.name === property)!.fieldNames[0]!;
+  const scalarColumns = (entity: EntityName<object>): string[] =>
+    props(entity)
+      .filter((prop) => prop.fieldNames?.length === 1 && (prop.kind === 'scalar' || prop.primary))
+      .map((prop) => prop.fieldNames[0]!);
+  const t = (property: string) => `"${column(Task, property)}"`;
+  const returning = TASK_COLUMNS.map((p) => t(p)).join(', ');
+  const elderColumns = scalarColumns(Elder).map((c) => `e."${c}" as "e__${c}"`);
+  const accountColumns = scalarColumns(ChannelAccount).map((c) => `a."${c}" as "a__${c}"`);
+  return [
+    `with claimed as (update ${table(Task)} set ${t('status')} = 'running', ${t('attempts')} = ${t('attempts')} + 1, ${t('leaseExpiresAt')} = ?, ${t('updatedAt')} = ?`,
+    ` where ${t('id')} = any(?::uuid[]) and (${t('status')} = 'queued' or (${t('status')} = 'running' and ${t('leaseExpiresAt')} < ?))`,
+    ` returning ${returning})`,
+    `select c.*, ${[...elderColumns, ...accountColumns].join(', ')} from claimed c`,
+    ` left join ${table(Elder)} e on e."${column(Elder, 'id')}" = c.${t('elderId')}`,
+    ` left join ${table(ChannelAccount)} a on a."${column(ChannelAccount, 'id')}" = c.${t('requestedByAccountId')}`,
+  ].join('');
+}
+
+/** One joined row split into the task's, the elder's (`e__`) and the requester's (`a__`) columns. */
+function splitRow(row: Record<string, unknown>): { task: Record<string, unknown>; elder: Record<string, unknown>; account: Record<string, unknown> } {
+  const task: Record<string, unknown> = {};
+  const elder: Record<string, unknown> = {};
+  const account: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('e__')) elder[key.slice(3)] = value;
+    else if (key.startsWith('a__')) account[key.slice(3)] = value;
+    else task[key] = value;
+  }
+  return { task, elder, account };
 }

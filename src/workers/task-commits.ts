@@ -1,4 +1,6 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { MikroORM, QueryResult } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { isPostgres } from '../db/orm.ts';
 import { Task } from '../tasks/task.entity.ts';
 import type { Elder } from '../tasks/elders/elder.entity.ts';
 import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
@@ -43,12 +45,14 @@ const MAX_GROUP = 50;
 export class TaskCommits {
   private readonly orm: MikroORM;
   private readonly clock: Clock;
+  private readonly successSql: string | undefined;
   private waiting: Waiting[] = [];
   private scheduled = false;
 
   constructor(deps: { orm: MikroORM; clock: Clock }) {
     this.orm = deps.orm;
     this.clock = deps.clock;
+    this.successSql = isPostgres(deps.orm) ? successStatement(deps.orm) : undefined;
   }
 
   /** Runs and commits the attempt; rejects with the handler's error or LeaseLostError. */
@@ -59,7 +63,7 @@ export class TaskCommits {
       if (this.waiting.length >= MAX_GROUP) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setTimeout(() => this.flush(), Number(process.env.GATHER_MS ?? 0));
       }
     });
   }
@@ -77,7 +81,7 @@ export class TaskCommits {
     await this.orm.em.fork().transactional(async (tx) => {
       const outcome = await this.execute(tx, item);
       await tx.flush();
-      const done = await tx.nativeUpdate(Task, { id: item.task.id, status: 'running', attempts: item.attempt }, this.success(outcome));
+      const done = await this.succeed(tx, [item.task.id], item.attempt, outcome);
       if (done !== 1) throw new LeaseLostError(`task ${item.task.id} attempt ${item.attempt} lost its lease`);
     });
   }
@@ -103,7 +107,7 @@ export class TaskCommits {
             const byAttempt = new Map<number, string[]>();
             for (const i of items) byAttempt.set(i.attempt, [...(byAttempt.get(i.attempt) ?? []), i.task.id]);
             for (const [attempts, ids] of byAttempt) {
-              const done = await tx.nativeUpdate(Task, { id: { $in: ids }, status: 'running', attempts }, this.success(outcome));
+              const done = await this.succeed(tx, ids, attempts, outcome);
               if (done !== ids.length) throw new LeaseLostError('an attempt in the group lost its lease');
             }
           }
@@ -144,8 +148,35 @@ export class TaskCommits {
     return outcome;
   }
 
+  /**
+   * running → succeeded for the attempts given, with the result; returns how many rows changed (fewer than
+   * asked means a lease was lost). On Postgres one prepared-shape statement (no query building per call).
+   */
+  private async succeed(tx: EntityManager, ids: string[], attempts: number, outcome: TaskOutcome): Promise<number> {
+    if (!this.successSql) return tx.nativeUpdate(Task, { id: { $in: ids }, status: 'running', attempts }, this.success(outcome));
+    const now = this.clock.now();
+    const sqlTx = tx as unknown as SqlEntityManager;
+    const result = await sqlTx.getConnection().execute<QueryResult>(this.successSql, [JSON.stringify(outcome.result ?? null), now, now, `{${ids.join(',')}}`, attempts], 'run', sqlTx.getTransactionContext());
+    return result.affectedRows;
+  }
+
   private success(outcome: TaskOutcome): Partial<Task> {
     const now = this.clock.now();
     return { status: 'succeeded', result: outcome.result, error: null, leaseExpiresAt: null, finishedAt: now, updatedAt: now };
   }
+}
+
+/**
+ * The success update for Postgres, built once from the entity's metadata: $1 result (json), $2 finished_at,
+ * $3 updated_at, $4 the ids (array literal), $5 the attempt that claimed them.
+ */
+function successStatement(orm: MikroORM): string {
+  const meta = orm.getMetadata().get(Task);
+  const schema = orm.config.get('schema');
+  const table = schema ? `"${schema}"."${meta.tableName}"` : `"${meta.tableName}"`;
+  const c = (property: string): string => `"${meta.props.find((prop) => prop.name === property)!.fieldNames[0]!}"`;
+  return (
+    `update ${table} set ${c('status')} = 'succeeded', ${c('result')} = ?::jsonb, ${c('error')} = null, ${c('leaseExpiresAt')} = null, ${c('finishedAt')} = ?, ${c('updatedAt')} = ?` +
+    ` where ${c('id')} = any(?::uuid[]) and ${c('status')} = 'running' and ${c('attempts')} = ?`
+  );
 }

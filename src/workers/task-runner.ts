@@ -66,7 +66,8 @@ export class TaskRunner {
     }
     const { task, elder, onBehalfOf } = claimed;
     const attempt = task.attempts;
-    const log = this.logger.child({ taskId, elderId: task.elderId, kind: task.kind, attempt });
+    // The task's own logger is made only when a line is written at its level (children cost even when silent).
+    const log = (): Logger => this.logger.child({ taskId, elderId: task.elderId, kind: task.kind, attempt });
 
     const handler = this.handlers.get(task.kind);
     const outbox = new OutboxBatch();
@@ -77,19 +78,19 @@ export class TaskRunner {
       await this.commits.commit({ task, elder, handler, args, attempt, outbox, onBehalfOf });
       await outbox.dispatch(this.delivery);
       this.metrics?.tasks.inc({ kind: task.kind, status: 'succeeded' });
-      log.info('task succeeded');
+      if (this.logger.isLevelEnabled('info')) log().info('task succeeded');
       return 'succeeded';
     } catch (err) {
       outbox.staged.length = 0;
       if (err instanceof LeaseLostError) {
-        log.warn('task lost its lease to another worker; its work was rolled back');
+        log().warn('task lost its lease to another worker; its work was rolled back');
         return 'skipped';
       }
       const message = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof PermanentTaskError || (err instanceof Error && err.name === 'ZodError');
       if (permanent || attempt >= task.maxAttempts) {
         await this.fail(task, attempt, message, err instanceof PermanentTaskError ? err.elderMessage : undefined, handler?.label);
-        log.error({ err: message }, 'task failed');
+        log().error({ err: message }, 'task failed');
         return 'failed';
       }
       // A handler that knows when to try again (a partner's Retry-After) is not retried sooner than that.
@@ -101,7 +102,7 @@ export class TaskRunner {
         { status: 'queued', error: message, leaseExpiresAt: null, runAfter: new Date(this.clock.now().getTime() + delayMs), updatedAt: this.clock.now() },
       );
       this.metrics?.tasks.inc({ kind: task.kind, status: 'retried' });
-      log.warn({ err: message, delayMs }, 'task will be retried');
+      log().warn({ err: message, delayMs }, 'task will be retried');
       throw new TaskRetryError(message, delayMs);
     }
   }
