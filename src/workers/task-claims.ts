@@ -50,7 +50,7 @@ export class TaskClaims {
       if (this.waiting.length >= MAX_BATCH) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setTimeout(() => this.flush(), Number(process.env.GATHER_MS ?? 0));
+        setImmediate(() => this.flush());
       }
     });
   }

@@ -63,7 +63,7 @@ export class TaskCommits {
       if (this.waiting.length >= MAX_GROUP) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setTimeout(() => this.flush(), Number(process.env.GATHER_MS ?? 0));
+        setImmediate(() => this.flush());
       }
     });
   }
