@@ -13,7 +13,7 @@ import { ChannelAccount } from '../elders/channel-account.entity.ts';
 import type { TaskService } from '../task-service.ts';
 import type { TaskHandlerRegistry } from '../task-handler.ts';
 import { findFamilyChats, tellFamily } from '../family/family-notifier.ts';
-import { LINKED_ONLY, NOT_LINKED_REPLY, NotLinkedError, requireLink, roleFor } from '../family/access.ts';
+import { LINKED_ONLY, NOT_LINKED, NOT_LINKED_REPLY, orNotLinked, requireLink, roleFor } from '../family/access.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import type { ActionReply, Actor, ButtonAction } from '../button-actions.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -72,12 +72,7 @@ class FamilyBookingAnswer implements ButtonAction {
     const em = this.deps.orm.em.fork();
     const booking = await em.findOne(Booking, { id: match[2]! });
     if (!booking) return [{ text: UNKNOWN_BUTTON }];
-    try {
-      await requireLink(em, actor.account.id, booking.elderId, LINKED_ONLY);
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    if ((await orNotLinked(() => requireLink(em, actor.account.id, booking.elderId, LINKED_ONLY))) === NOT_LINKED) return [{ text: NOT_LINKED_REPLY }];
     const elder = await em.findOneOrFail(Elder, { id: booking.elderId });
     const venue = await em.findOneOrFail(Venue, { id: booking.venueId });
     const booked = this.prefix === 'booked';

@@ -9,7 +9,7 @@ import { Elder } from '../elders/elder.entity.ts';
 import type { TaskService } from '../task-service.ts';
 import type { TaskHandlerRegistry } from '../task-handler.ts';
 import { findFamilyChats } from '../family/family-notifier.ts';
-import { LINKED_ONLY, NOT_LINKED_REPLY, NotLinkedError, requireLink, roleFor } from '../family/access.ts';
+import { LINKED_ONLY, NOT_LINKED, NOT_LINKED_REPLY, orNotLinked, requireLink, roleFor } from '../family/access.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import type { ActionReply, Actor, ButtonAction } from '../button-actions.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -97,12 +97,7 @@ class FamilyMoveAnswer implements ButtonAction {
     const em = this.deps.orm.em.fork();
     const task = await em.findOne(Task, { id: match[2]! });
     if (!task) return [{ text: UNKNOWN_BUTTON }];
-    try {
-      await requireLink(em, actor.account.id, task.elderId, LINKED_ONLY);
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    if ((await orNotLinked(() => requireLink(em, actor.account.id, task.elderId, LINKED_ONLY))) === NOT_LINKED) return [{ text: NOT_LINKED_REPLY }];
     const move = requestedMove.safeParse(task.result ?? {});
     if (!move.success) return [{ text: 'That was already answered.' }];
     const elder = await em.findOneOrFail(Elder, { id: task.elderId });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ChannelAccount, type Role } from '../elders/channel-account.entity.ts';
 import { CaregiverLink } from './caregiver-link.entity.ts';
+import type { ActionReply } from '../button-actions.ts';
 
 /** Who may see an elder's records and be told about them: the elder, their family and caregivers. */
 export const CAN_SEE: readonly Role[] = ['elder', 'family', 'caregiver'];
@@ -23,6 +24,25 @@ export class NotLinkedError extends Error {
     this.accountId = accountId;
     this.elderId = elderId;
   }
+}
+
+/** What `orNotLinked` gives back when the actor was not linked (NotLinkedError): nothing was read or changed. */
+export const NOT_LINKED: unique symbol = Symbol('not linked');
+
+/** `work`'s value, or NOT_LINKED when it refused because the actor is not linked; any other error is rethrown. */
+export async function orNotLinked<T>(work: () => Promise<T>): Promise<T | typeof NOT_LINKED> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof NotLinkedError) return NOT_LINKED;
+    throw err;
+  }
+}
+
+/** `work`'s replies, or the not-linked reply when it refused because the actor is not linked. */
+export async function repliesUnlessNotLinked(work: () => Promise<ActionReply[]>): Promise<ActionReply[]> {
+  const replies = await orNotLinked(work);
+  return replies === NOT_LINKED ? [{ text: NOT_LINKED_REPLY }] : replies;
 }
 
 /** The role an account holds for an elder now: 'elder' for their own active account, or an active link's role. */

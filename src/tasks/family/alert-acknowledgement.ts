@@ -3,7 +3,7 @@ import { Alert } from './alert.entity.ts';
 import { Elder } from '../elders/elder.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
 import { findFamilyChats } from './family-notifier.ts';
-import { LINKED_ONLY, NOT_LINKED_REPLY, NotLinkedError, requireLink } from './access.ts';
+import { LINKED_ONLY, NotLinkedError, repliesUnlessNotLinked, requireLink } from './access.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import type { ActionReply, Actor, ButtonAction } from '../button-actions.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -73,11 +73,6 @@ export class AlertButtons implements ButtonAction {
   async handle(data: string, actor: Actor): Promise<ActionReply[]> {
     const alertId = data.slice('ack:'.length);
     if (!UUID.test(alertId)) return [{ text: 'Sorry, that button no longer works.' }];
-    try {
-      return await acknowledgeAlert(this.orm, this.delivery, { alertId, actor, now: this.clock.now() });
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    return repliesUnlessNotLinked(() => acknowledgeAlert(this.orm, this.delivery, { alertId, actor, now: this.clock.now() }));
   }
 }

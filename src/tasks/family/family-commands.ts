@@ -6,7 +6,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { Elder } from '../elders/elder.entity.ts';
 import type { Onboarding } from './onboarding.ts';
 import { RELATIONSHIP, TITLES } from '../../lib/person-words.ts';
-import { NOT_LINKED_REPLY, NotLinkedError } from './access.ts';
+import { NOT_LINKED_REPLY, NotLinkedError, repliesUnlessNotLinked } from './access.ts';
 import { createInviteCode, normaliseInviteCode, redeemInviteCode, type InviteSettings, type LinkRole, type RedemptionResult } from './invite-codes.ts';
 import { chooseElder, elderForActor, linkedEldersOf, listMembers, mentionedElders, removeMember, type LinkedElder } from './family-members.ts';
 import { exportElderData, forgetReadBack } from './privacy.ts';
@@ -167,15 +167,12 @@ export function createFamilyCommands(deps: FamilyDeps): ChatCommand[] {
         const target = await elderForActor(deps.orm, actor, args);
         if (target.kind === 'ask') return [chooseElderPrompt(target.options)];
         if (target.kind === 'none') return [{ text: NOT_LINKED_REPLY }];
-        try {
+        return repliesUnlessNotLinked(async () => {
           const data = await exportElderData(deps.orm, { actorAccountId: actor.account.id, elderId: target.linked.elder.id, now: deps.clock.now() });
           deps.logger.info({ elderId: target.linked.elder.id, accountId: actor.account.id }, 'elder data exported');
           // The JSON goes as the text of one message until the channel port has a document attachment.
           return [{ text: `Here is everything I keep about ${target.linked.elder.name}, as JSON:` }, { text: JSON.stringify(data, null, 2) }];
-        } catch (err) {
-          if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-          throw err;
-        }
+        });
       },
     },
   ];
@@ -220,7 +217,7 @@ async function removeCommand(deps: FamilyDeps, actor: Actor, args: string): Prom
   if (target.kind === 'ask') return [chooseElderPrompt(target.options)];
   if (target.kind === 'none') return [{ text: NOT_LINKED_REPLY }];
   const elder = target.linked.elder;
-  try {
+  return repliesUnlessNotLinked(async (): Promise<ActionReply[]> => {
     if (!args) {
       const members = await listMembers(deps.orm, { actorAccountId: actor.account.id, elderId: elder.id });
       const list = byRoleThenName(members).map((m) => `${m.name} (${m.role})`).join(', ') || 'nobody yet';
@@ -238,10 +235,7 @@ async function removeCommand(deps: FamilyDeps, actor: Actor, args: string): Prom
       case 'not_allowed':
         return [{ text: `Sorry, you can't remove ${args}.` }];
     }
-  } catch (err) {
-    if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-    throw err;
-  }
+  });
 }
 
 /** The elder-choice buttons (`elder:<elderId>` or `elder:<elderId>:<nickname>`); only for people linked to that elder. */
@@ -256,12 +250,9 @@ export class ElderChoiceButtons implements ButtonAction {
   async handle(data: string, actor: Actor): Promise<ActionReply[]> {
     const [, elderId, nickname] = data.split(':');
     if (!elderId) return [{ text: 'Sorry, that button no longer works.' }];
-    try {
+    return repliesUnlessNotLinked(async () => {
       const elder = await chooseElder(this.deps.orm, { actorAccountId: actor.account.id, elderId, ...(nickname ? { nickname } : {}), now: this.deps.clock.now() });
       return [{ text: `Okay: I'll answer about ${elder.name}.` }];
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    });
   }
 }

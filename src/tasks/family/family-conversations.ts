@@ -4,7 +4,7 @@ import { Alert } from './alert.entity.ts';
 import { FamilyCircle } from './family-circle.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
 import type { ActionReply, Actor } from '../button-actions.ts';
-import { NOT_LINKED_REPLY, NotLinkedError, roleFor } from './access.ts';
+import { repliesUnlessNotLinked, roleFor } from './access.ts';
 import { classifyFamilyQuestion, answerFamilyQuestion, type FamilyQuestion } from './family-questions.ts';
 import { linkedEldersOf, pickElder } from './family-members.ts';
 import { acknowledgeAlert } from './alert-acknowledgement.ts';
@@ -84,24 +84,14 @@ export class FamilyConversations {
   }
 
   private async answer(actor: Actor, elderId: string, question: FamilyQuestion): Promise<ActionReply[]> {
-    try {
-      return [{ text: await answerFamilyQuestion(this.deps.orm, { actorAccountId: actor.account.id, elderId, question, now: this.deps.clock.now() }) }];
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    return repliesUnlessNotLinked(async () => [{ text: await answerFamilyQuestion(this.deps.orm, { actorAccountId: actor.account.id, elderId, question, now: this.deps.clock.now() }) }]);
   }
 
   /** "I'm on it" typed instead of pressed: acknowledges the latest open alert of the actor's elders. */
   private async onIt(actor: Actor, elderIds: string[]): Promise<ActionReply[]> {
     const alert = await this.deps.orm.em.fork().findOne(Alert, { elderId: { $in: elderIds }, status: 'open' }, { orderBy: { createdAt: 'desc' } });
     if (!alert) return [{ text: 'Thank you. There is no open alert right now.' }];
-    try {
-      return await acknowledgeAlert(this.deps.orm, this.deps.delivery, { alertId: alert.id, actor, now: this.deps.clock.now() });
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    return repliesUnlessNotLinked(() => acknowledgeAlert(this.deps.orm, this.deps.delivery, { alertId: alert.id, actor, now: this.deps.clock.now() }));
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { ActionReply, Actor, ButtonAction, ChatCommand, CommandSender } from '../button-actions.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { NOT_LINKED_REPLY, NotLinkedError } from './access.ts';
+import { NOT_LINKED, NOT_LINKED_REPLY, orNotLinked, repliesUnlessNotLinked } from './access.ts';
 import { DOSE_NOTICES, circleDoseNotices, setDoseNotice, type CircleDoseNotices, type DoseNotice } from './notification-preferences.ts';
 
 /** What `/notify` and its buttons need. */
@@ -62,14 +62,11 @@ function changedReply(result: CircleDoseNotices & { changed: boolean }, notice: 
 
 /** Switches one event for the actor, or says kindly why not; then shows the settings again. */
 async function switchNotice(deps: NotifyDeps, actor: Actor, circleId: string, notice: DoseNotice, on: boolean): Promise<ActionReply[]> {
-  try {
+  return repliesUnlessNotLinked(async () => {
     const result = await setDoseNotice(deps.orm, { actorAccountId: actor.account.id, circleId, notice, on });
     if (result.changed) deps.logger.info({ elderId: result.elder.id, accountId: actor.account.id, notice, on }, 'family dose notices changed');
     return [changedReply(result, notice, on), doseNoticesView(result)];
-  } catch (err) {
-    if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-    throw err;
-  }
+  });
 }
 
 /**
@@ -83,13 +80,8 @@ export function notifyCommand(deps: NotifyDeps): ChatCommand {
     handle: async (args: string, sender: CommandSender, actor: Actor | null): Promise<ActionReply[]> => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       if (sender.chatType !== 'group') return [IN_THE_GROUP];
-      let current: CircleDoseNotices | null;
-      try {
-        current = await circleDoseNotices(deps.orm, { actorAccountId: actor.account.id, channel: sender.channel, chatId: sender.chatId });
-      } catch (err) {
-        if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-        throw err;
-      }
+      const current = await orNotLinked(() => circleDoseNotices(deps.orm, { actorAccountId: actor.account.id, channel: sender.channel, chatId: sender.chatId }));
+      if (current === NOT_LINKED) return [{ text: NOT_LINKED_REPLY }];
       if (!current) return [NOT_A_CIRCLE];
       if (!args) return [doseNoticesView(current)];
       const notices = DOSE_NOTICES.filter((n) => WORDS[n].test(args));

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { ActionReply, Actor, ButtonAction, ChatCommand, CommandSender } from '../button-actions.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { CAN_SEE, NOT_LINKED_REPLY, NotLinkedError, requireLink } from './access.ts';
+import { CAN_SEE, NOT_LINKED, NOT_LINKED_REPLY, NotLinkedError, orNotLinked, repliesUnlessNotLinked, requireLink } from './access.ts';
 import { FamilyCircle } from './family-circle.entity.ts';
 import { placeOfZone } from './city-timezones.ts';
 import { SUMMARY_OFF, circleSummaryTime, setSummaryTime, type CircleSummaryTime, type SummaryTimeChoice } from './summary-time.ts';
@@ -65,13 +65,8 @@ export function summaryCommand(deps: SummaryCommandDeps): ChatCommand {
     handle: async (args: string, sender: CommandSender, actor: Actor | null): Promise<ActionReply[]> => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       if (sender.chatType !== 'group') return [IN_THE_GROUP];
-      let current: CircleSummaryTime | null;
-      try {
-        current = await circleSummaryTime(deps.orm, { actorAccountId: actor.account.id, channel: sender.channel, chatId: sender.chatId });
-      } catch (err) {
-        if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-        throw err;
-      }
+      const current = await orNotLinked(() => circleSummaryTime(deps.orm, { actorAccountId: actor.account.id, channel: sender.channel, chatId: sender.chatId }));
+      if (current === NOT_LINKED) return [{ text: NOT_LINKED_REPLY }];
       if (!current) return [NOT_A_CIRCLE];
       const words = args.trim().toLowerCase().replace(/^at\s+/, '');
       if (!words) return [summaryTimeView(current, deps.defaultTime)];
@@ -104,7 +99,7 @@ export class SummaryTimeButtons implements ButtonAction {
     const match = BUTTON_DATA.exec(data);
     if (!match) return [{ text: 'Sorry, that button no longer works. Send /summary to see the setting.' }];
     const [, circleId, wanted, answer] = match as unknown as [string, string, string, 'yes' | 'no'];
-    try {
+    return repliesUnlessNotLinked(async () => {
       if (answer === 'no') {
         // Still only for someone linked: a stranger learns nothing from pressing.
         await requireCircleSight(this.deps.orm, actor, circleId);
@@ -113,10 +108,7 @@ export class SummaryTimeButtons implements ButtonAction {
       const result = await setSummaryTime(this.deps.orm, { actorAccountId: actor.account.id, circleId, choice: choiceOf(wanted) });
       if (result.changed) this.deps.logger.info({ elderId: result.elder.id, accountId: actor.account.id, summaryTime: result.choice }, 'family summary time changed');
       return [{ text: `${result.changed ? 'Done.' : "That's already so."} ${sayChoice(result, result.choice, this.deps.defaultTime)}` }];
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import { MedicationSchedule } from './medication-schedule.entity.ts';
 import { firstDoseFrom } from './dose-schedule.ts';
 import { doseName, sayDoseTime } from './dose-messages.ts';
 import { Elder } from '../elders/elder.entity.ts';
-import { CAN_MANAGE, NOT_LINKED_REPLY, NotLinkedError, requireLink } from '../family/access.ts';
+import { CAN_MANAGE, NOT_LINKED, NOT_LINKED_REPLY, NotLinkedError, orNotLinked, requireLink } from '../family/access.ts';
 import { elderForActor } from '../family/family-members.ts';
 import { findFamilyChats } from '../family/family-notifier.ts';
 import { sendMessages } from '../family/family-messages.ts';
@@ -180,13 +180,8 @@ export class MedicineChangeButtons implements ButtonAction {
     if (!scheduleId || !(change === 'time' || MEDICINE_CHANGES.includes(change as MedicineChange))) return [];
     const em = this.deps.orm.em.fork();
     const schedule = await em.findOne(MedicationSchedule, { id: scheduleId });
-    try {
-      if (!schedule) throw new NotLinkedError(actor.account.id, 'unknown');
-      await requireLink(em, actor.account.id, schedule.elderId, CAN_MANAGE);
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    // An unknown schedule is answered like someone else's: nothing tells a stranger which ids exist.
+    if (!schedule || (await orNotLinked(() => requireLink(em, actor.account.id, schedule.elderId, CAN_MANAGE))) === NOT_LINKED) return [{ text: NOT_LINKED_REPLY }];
     const answer = change === 'time' ? rest[1] : rest[0];
     if (answer === 'no') return [{ text: `All right, I left ${doseName(schedule)} as it was.` }];
     if (change === 'time') {

@@ -2,7 +2,7 @@ import type { ActionReply, Actor, ButtonAction, ChatCommand } from '../button-ac
 import { MedicationSchedule } from './medication-schedule.entity.ts';
 import { doseName } from './dose-messages.ts';
 import { managedElder, tellAboutChange, type MedicineChangeDeps } from './medicine-changes.ts';
-import { CAN_MANAGE, NOT_LINKED_REPLY, NotLinkedError, requireLink } from '../family/access.ts';
+import { CAN_MANAGE, NOT_LINKED_REPLY, NotLinkedError, repliesUnlessNotLinked, requireLink } from '../family/access.ts';
 
 /** The longest dose the medicine table keeps. */
 const MAX_DOSE_CHARS = 100;
@@ -96,10 +96,11 @@ export class MedicineDoseButtons implements ButtonAction {
     const m = /^meddose:([0-9a-f-]{36}):(yes|no):(.+)$/s.exec(data);
     if (!m) return [{ text: 'Sorry, that button no longer works. Send /medicines to see them.' }];
     const [, scheduleId, answer, dose] = m as unknown as [string, string, 'yes' | 'no', string];
-    try {
+    return repliesUnlessNotLinked(async () => {
       if (answer === 'no') {
         const em = this.deps.orm.em.fork();
         const schedule = await em.findOne(MedicationSchedule, { id: scheduleId });
+        // An unknown schedule is answered like someone else's: nothing tells a stranger which ids exist.
         if (!schedule) throw new NotLinkedError(actor.account.id, 'unknown');
         await requireLink(em, actor.account.id, schedule.elderId, CAN_MANAGE);
         return [{ text: `All right, I left ${doseName(schedule)} as it was.` }];
@@ -108,9 +109,6 @@ export class MedicineDoseButtons implements ButtonAction {
       if (changed) return [{ text: `Done. ${schedule.medicine} is now ${dose}. The reminders will say "${doseName(schedule)}".` }];
       if (schedule.dose === dose) return [{ text: `${schedule.medicine} is already ${dose}.` }];
       return [{ text: `I could not change ${doseName(schedule)}. Please check /medicines.` }];
-    } catch (err) {
-      if (err instanceof NotLinkedError) return [{ text: NOT_LINKED_REPLY }];
-      throw err;
-    }
+    });
   }
 }
