@@ -1,23 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/core';
 import { proto } from '@whiskeysockets/baileys';
-import { openDatabase } from '../../src/db/orm.ts';
 import { useDatabaseAuthState, WhatsAppCredsUnreadableError } from '../../src/bots/whatsapp/database-auth-state.ts';
 import { WhatsAppAuth } from '../../src/bots/whatsapp/whatsapp-auth.entity.ts';
-import { MODES, testStorage, type TestStorage } from '../support/test-app.ts';
+import { MODES, useTestDatabase } from '../support/test-app.ts';
 
 describe.each(MODES)('WhatsApp auth state in the database (%s)', (mode) => {
-  let storage: TestStorage;
-  let orm: MikroORM;
-
-  beforeAll(async () => {
-    storage = testStorage(mode);
-    orm = await openDatabase(storage.database);
-  });
-  afterAll(async () => {
-    await orm.close();
-    await storage.cleanup();
-  });
+  const orm = useTestDatabase(mode);
 
   it('starts a new session with fresh credentials and reads saved ones back with their Buffers', async () => {
     const first = await useDatabaseAuthState(orm, 'creds-round-trip');

@@ -1,6 +1,4 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import type { MikroORM } from '@mikro-orm/core';
-import { openDatabase } from '../../src/db/orm.ts';
 import { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
 import { CaregiverLink } from '../../src/tasks/family/caregiver-link.entity.ts';
@@ -16,7 +14,7 @@ import { chooseElder, listMembers, removeMember } from '../../src/tasks/family/f
 import { exportElderData, forgetElder } from '../../src/tasks/family/privacy.ts';
 import { acknowledgeAlert } from '../../src/tasks/family/alert-acknowledgement.ts';
 import type { ChannelAccount as Account } from '../../src/tasks/elders/channel-account.entity.ts';
-import { MODES, testStorage, type TestStorage } from '../support/test-app.ts';
+import { MODES, useTestDatabase } from '../support/test-app.ts';
 import { aFamilyMember, aMedicationSchedule, anElder, anOpenAlert } from '../support/factories.ts';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -24,17 +22,7 @@ const delivery = { enqueueDeliveries: async () => undefined };
 const privateChat = (a: Account) => ({ channel: a.channel, chatId: a.chatId, chatType: 'private' as const });
 
 describe.each(MODES)('authorization in the family services (%s database)', (mode) => {
-  let storage: TestStorage;
-  let orm: MikroORM;
-
-  beforeAll(async () => {
-    storage = testStorage(mode);
-    orm = await openDatabase(storage.database);
-  });
-  afterAll(async () => {
-    await orm.close();
-    await storage.cleanup();
-  });
+  const orm = useTestDatabase(mode);
 
   /** Margaret with a daughter and a caregiver; Joan with her own family member; a stranger; a removed caregiver; a deactivated account. */
   const aCircle = async () => {

@@ -1,7 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
-import { openDatabase } from '../../src/db/orm.ts';
 import { FakeClock } from '../../src/lib/clock.ts';
 import type { App } from '../../src/app.ts';
 import { DoseEvent } from '../../src/tasks/medicines/dose-event.entity.ts';
@@ -9,7 +7,7 @@ import { NOT_LINKED_REPLY } from '../../src/tasks/family/access.ts';
 import { CaregiverLink } from '../../src/tasks/family/caregiver-link.entity.ts';
 import { chooseElder } from '../../src/tasks/family/family-members.ts';
 import { answerFamilyQuestion, classifyFamilyQuestion } from '../../src/tasks/family/family-questions.ts';
-import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
+import { MODES, startTestApp, testStorage, type TestStorage, useTestDatabase } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
 import { aBooking, aFamilyCircle, aFamilyMember, aMedicationSchedule, aPendingDose, aReminder, aVenue, anActivity, anElder, outboxTo, unusedAgent } from '../support/factories.ts';
 import { FamilyChat } from './family-chat.ts';
@@ -47,17 +45,7 @@ describe('reading family questions', () => {
 });
 
 describe.each(MODES)('answering the family from the records (%s database)', (mode) => {
-  let storage: TestStorage;
-  let orm: MikroORM;
-
-  beforeAll(async () => {
-    storage = testStorage(mode);
-    orm = await openDatabase(storage.database);
-  });
-  afterAll(async () => {
-    await orm.close();
-    await storage.cleanup();
-  });
+  const orm = useTestDatabase(mode);
 
   it("answers about today's doses by the elder's own calendar day, not the server's", async () => {
     const { elder } = await anElder(orm, { name: 'Dorothy', timezone: 'America/New_York' });

@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { MikroORM } from '@mikro-orm/core';
 import { parseConfig, type Config } from '../../src/config.ts';
 import { buildApp, type App, type ProcessRole } from '../../src/app.ts';
-import { ormOptions, type DatabaseTarget } from '../../src/db/orm.ts';
+import { openDatabase, ormOptions, type DatabaseTarget } from '../../src/db/orm.ts';
+import { afterAll, beforeAll } from '@jest/globals';
 import { createLogger, type Logger } from '../../src/lib/logger.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { Channel } from '../../src/bots/channel-port.ts';
@@ -73,5 +74,29 @@ export async function startTestApp(storage: TestStorage, deps: { clock: Clock; c
     http: false,
     cron: false,
     ...(deps.agent ? { agent: deps.agent } : {}),
+  });
+}
+
+/**
+ * A migrated database of the mode for the tests of one describe block: opened before them, closed and
+ * removed after. Returns the ORM to use inside the tests (it stands for the one opened in beforeAll).
+ */
+export function useTestDatabase(mode: Mode): MikroORM {
+  let storage: TestStorage | undefined;
+  let orm: MikroORM | undefined;
+  beforeAll(async () => {
+    storage = testStorage(mode);
+    orm = await openDatabase(storage.database);
+  });
+  afterAll(async () => {
+    await orm?.close();
+    await storage?.cleanup();
+  });
+  return new Proxy({} as MikroORM, {
+    get(_target, key) {
+      if (!orm) throw new Error('the test database opens in beforeAll: use it inside a test');
+      const value: unknown = Reflect.get(orm, key, orm);
+      return typeof value === 'function' ? value.bind(orm) : value;
+    },
   });
 }

@@ -1,24 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
-import { openDatabase } from '../../src/db/orm.ts';
 import { Task, TASK_STATUSES } from '../../src/tasks/task.entity.ts';
-import { MODES, testStorage, type TestStorage } from '../support/test-app.ts';
+import { MODES, useTestDatabase } from '../support/test-app.ts';
 import { anElder } from '../support/factories.ts';
 
 // The task indexes hold unfinished tasks only (finished_at is null); the database refuses any row that breaks that.
 describe.each(MODES)('a task is unfinished exactly while it has no finished_at (%s)', (mode) => {
-  let storage: TestStorage;
-  let orm: MikroORM;
-
-  beforeAll(async () => {
-    storage = testStorage(mode);
-    orm = await openDatabase(storage.database);
-  });
-  afterAll(async () => {
-    await orm.close();
-    await storage.cleanup();
-  });
+  const orm = useTestDatabase(mode);
 
   const insert = async (elderId: string, status: (typeof TASK_STATUSES)[number], finishedAt: Date | null): Promise<void> => {
     const id = randomUUID();
