@@ -101,10 +101,10 @@ describe('the Telegram channel against a fake Bot API', () => {
     expect(fake.callsOf('deleteWebhook')).toHaveLength(1);
   });
 
-  it("takes Telegram's Start button (/start) in a private chat as a greeting", async () => {
+  it("hands on Telegram's Start button (/start) in a private chat as the command it is", async () => {
     fake.userSays(aTelegramUser(), '/start');
     const [message] = await eventually(() => inbound.length > 0 && inbound);
-    expect(message).toMatchObject({ kind: 'message', text: 'hello' });
+    expect(message).toMatchObject({ kind: 'message', text: '/start' });
   });
 
   it('hands on a photo as its largest size, with the caption as the text', async () => {

@@ -224,13 +224,12 @@ export class TelegramChannel implements Channel {
     const chatType = message.chat.type === 'private' ? 'private' : 'group';
     const sender: Sender = { channel: 'telegram', userId: String(message.from.id), chatId: String(message.chat.id), chatType, displayName: message.from.first_name };
     let text = 'text' in message ? message.text : 'caption' in message ? (message.caption ?? '') : '';
+    // Telegram's Start button sends /start, the first thing every new person sends: it goes on as the command
+    // (onboarding a new elder, or telling a family member who they are linked to), like any other command.
     if (chatType === 'group') {
       const addressed = this.addressedText(message, text);
       if (addressed === undefined) return;
       text = addressed;
-    } else if (/^\/start(?:@\w+)?$/i.test(text.trim())) {
-      // Telegram's Start button, the first thing every new person sends: a greeting, not a request.
-      text = 'hello';
     }
     const base = { kind: 'message' as const, sender, updateId: String(updateId) };
     if ('photo' in message) {
