@@ -60,6 +60,16 @@ describe.each(MODES)('answering the family from the records (%s database)', (mod
     expect(answer).toBe(['Today (Tuesday 24 November) Dorothy has taken 1 of 2 doses due so far.', '• 8:00 am Aspirin 75mg: taken', '• 8:00 pm Aspirin 75mg: not confirmed yet'].join('\n'));
   });
 
+  it('does not count a dose from before the medicine was added (never sent) as due', async () => {
+    const who = await anElder(orm, { name: 'Edna' });
+    const sarah = await aFamilyMember(orm, who.elder);
+    // Added at 10:00 with doses at 8:00 and 20:00: this morning's was never sent.
+    await aMedicationSchedule(orm, who.elder, { medicine: 'Metformin', dose: '500mg', times: ['08:00', '20:00'] });
+    const now = new Date('2026-11-24T10:00:00Z');
+    const answer = await answerFamilyQuestion(orm, { actorAccountId: sarah.account.id, elderId: who.elder.id, question: { kind: 'doses', day: 'today' }, now });
+    expect(answer).toBe(['Today (Tuesday 24 November) nothing was due yet for Edna.', '• 8:00 pm Metformin 500mg: due later'].join('\n'));
+  });
+
   it("lists the week's bookings and reminders in local time, with what she shared lately", async () => {
     const who = await anElder(orm, { name: 'Margaret' });
     const sarah = await aFamilyMember(orm, who.elder);

@@ -14,7 +14,7 @@ import type { ChannelAccount } from '../../src/tasks/elders/channel-account.enti
 import type { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
-import { aConfirmedTask, anElder, outboxTo } from '../support/factories.ts';
+import { aConfirmedTask, anElder, outboxTo, runTaskHere } from '../support/factories.ts';
 import { FamilyChat, type Person } from '../family/family-chat.ts';
 import { aFamilyMember, aSchedule, appDelivery, at } from './medicine-factories.ts';
 
@@ -131,7 +131,7 @@ describe.each(MODES)('what the family group is told about doses (%s)', (mode) =>
     await tick('2026-11-25T08:00:00Z');
     const task = await aConfirmedTask(app, { elder, account }, 'log_dose', { status: 'taken', medicine: 'Metformin' });
     // Runs it here whichever worker picks it up too: a task's effects commit once.
-    await app.runner.run(task.id);
+    expect(await runTaskHere(app, task.id)).toBe('succeeded');
     await app.settle();
     expect((await texts(group)).filter((t) => t.startsWith('Margaret has taken'))).toEqual(['Margaret has taken the 8:00 am Metformin 500mg.', 'Margaret has taken the 8:00 am Metformin 500mg.']);
     expect((await texts(sarah.chatId)).filter((t) => t.startsWith('Margaret has taken'))).toHaveLength(2);
@@ -167,7 +167,7 @@ describe.each(MODES)('what the family group is told about doses (%s)', (mode) =>
     for (const t of ['2026-11-24T08:00:00Z', '2026-11-24T08:30:00Z', '2026-11-24T09:00:00Z']) await tick(t);
     clock.set('2026-11-24T09:10:00Z');
     const task = await aConfirmedTask(app, { elder, account }, 'log_dose', { status: 'taken' });
-    await app.runner.run(task.id);
+    expect(await runTaskHere(app, task.id)).toBe('succeeded');
     await app.settle();
     expect(await texts(group)).toEqual(["Margaret hasn't confirmed their 8:00 am Metformin 500mg.", 'Good news: Margaret has now taken their 8:00 am Metformin 500mg.']);
   });

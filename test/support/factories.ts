@@ -11,7 +11,8 @@ import { DoseEvent } from '../../src/tasks/medicines/dose-event.entity.ts';
 import { Venue } from '../../src/tasks/bookings/venue.entity.ts';
 import { Booking } from '../../src/tasks/bookings/booking.entity.ts';
 import { Reminder } from '../../src/tasks/reminders/reminder.entity.ts';
-import type { Task } from '../../src/tasks/task.entity.ts';
+import { Task } from '../../src/tasks/task.entity.ts';
+import { TaskBusyError } from '../../src/tasks/task-errors.ts';
 import { MessageLog } from '../../src/messaging/message-log.entity.ts';
 import type { App } from '../../src/app.ts';
 import { Alert } from '../../src/tasks/family/alert.entity.ts';
@@ -200,6 +201,25 @@ export async function aConfirmedTask(app: App, who: { elder: Elder; account: Cha
   const task = await app.tasks.propose({ elder: who.elder, kind, args, requestedByAccountId: who.account.id, replyChannel: who.account.channel, replyChatId: who.account.chatId });
   if (!(await app.tasks.confirm(task.id))) throw new Error(`task ${task.id} could not be confirmed`);
   return task;
+}
+
+/**
+ * Runs a queued task here, or, when a worker (in-process or BullMQ) took it first, waits for that run to
+ * finish: either way its effects commit once. Returns the task's final status.
+ */
+export async function runTaskHere(app: App, taskId: string): Promise<Task['status']> {
+  try {
+    await app.runner.run(taskId);
+  } catch (err) {
+    if (!(err instanceof TaskBusyError)) throw err;
+  }
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const task = await app.orm.em.fork().findOneOrFail(Task, { id: taskId });
+    if (task.status !== 'queued' && task.status !== 'running') return task.status;
+    if (Date.now() > deadline) throw new Error(`task ${taskId} still ${task.status}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** The messages written to one chat's outbox, oldest first. */

@@ -8,6 +8,7 @@ import type { ChannelAccount } from '../../src/tasks/elders/channel-account.enti
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
 import { DoseEvent } from '../../src/tasks/medicines/dose-event.entity.ts';
+import { MedicationSchedule } from '../../src/tasks/medicines/medication-schedule.entity.ts';
 import { aBooking, aMedicationSchedule, anElder, aPendingDose, aReminder, aVenue, outboxTo } from '../support/factories.ts';
 
 describe.each(MODES)('get_schedule (%s)', (mode) => {
@@ -44,11 +45,11 @@ describe.each(MODES)('get_schedule (%s)', (mode) => {
 
   it("answers at once when asked in chat, without a read-back or a yes", async () => {
     const who = await anElder(app.orm);
-    await aMedicationSchedule(app.orm, who.elder, { times: ['08:00'] });
+    await aMedicationSchedule(app.orm, who.elder, { times: ['18:00'] });
     script.push({ kind: 'tool', tool: 'get_schedule', args: { date: '2026-11-24' }, confidence: 1 });
     await channel.say(who.account.externalUserId, 'what do I have today?');
     const sent = await outboxTo(app, who.account.chatId);
-    expect(sent.map((m) => m.text)).toEqual(['Today, Tuesday 24 November, you have:\n- 8:00 am: Metformin 500mg (not confirmed yet)']);
+    expect(sent.map((m) => m.text)).toEqual(['Today, Tuesday 24 November, you have:\n- 6:00 pm: Metformin 500mg']);
     expect(sent[0]!.buttons).toBeNull();
     const tasks = await app.orm.em.fork().find(Task, { elderId: who.elder.id });
     expect(tasks.map((t) => [t.kind, t.status])).toEqual([['get_schedule', 'succeeded']]);
@@ -124,12 +125,14 @@ describe.each(MODES)('get_schedule (%s)', (mode) => {
     expect(await ask(who, {})).toBe(['You have no medicines on your list.', 'Your next reminder: "water the plants", on Wednesday 25 November at 9:00 am.'].join('\n'));
   });
 
-  it("says how each of today's doses went, so \"did I take my pills?\" is answered from the same list", async () => {
+  it("says how each of today's doses went, so \"did I take my pills?\" is answered from the same list, leaving out doses never sent", async () => {
     const who = await anElder(app.orm);
     const metformin = await aMedicationSchedule(app.orm, who.elder, { times: ['07:00', '08:00', '09:00', '20:00'] });
     const seven = await aPendingDose(app.orm, metformin, new Date('2026-11-24T07:00:00Z'), '07:00');
     const eight = await aPendingDose(app.orm, metformin, new Date('2026-11-24T08:00:00Z'), '08:00');
     await aPendingDose(app.orm, metformin, new Date('2026-11-24T09:00:00Z'), '09:00');
+    // 6:00 am was never sent (no dose event): the medicine did not exist yet, so it is not listed.
+    await app.orm.em.fork().nativeUpdate(MedicationSchedule, { id: metformin.id }, { times: ['06:00', '07:00', '08:00', '09:00', '20:00'] });
     await app.orm.em.fork().nativeUpdate(DoseEvent, { id: seven.id }, { status: 'taken' });
     await app.orm.em.fork().nativeUpdate(DoseEvent, { id: eight.id }, { status: 'skipped' });
     await aReminder(app.orm, who.elder, who.account, '2026-11-24T15:00', { text: 'call Sarah' });

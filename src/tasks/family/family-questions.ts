@@ -97,6 +97,8 @@ export function classifyFamilyQuestion(text: string): FamilyQuestion | null {
 }
 
 const ACTIVE_BOOKING = ['held', 'requested', 'confirmed'] as const;
+/** How long a due dose may wait for the dispatch sweep before "never sent" means it did not exist. */
+const NOT_SENT_YET_MS = 5 * 60_000;
 const when = (instant: Date, tz: string): string => sayLocalDateTime(instantToLocal(instant, tz), tz);
 
 /** The lower-case words an elder goes by for this asker: their name's words and the asker's nickname for them. */
@@ -137,10 +139,12 @@ async function answerDoses(orm: MikroORM, elder: Elder, day: 'today' | 'yesterda
   const missingIds = [...new Set(events.map((e) => e.scheduleId))].filter((id) => !active.some((s) => s.id === id));
   const schedules = [...active, ...(missingIds.length ? await em.find(MedicationSchedule, { id: { $in: missingIds } }) : [])];
   const byId = new Map(schedules.map((s) => [s.id, s]));
-  // Doses not yet created as events (later today) come from the timetables.
+  // Doses not yet created as events (later today) come from the timetables; a past dose never sent did not
+  // exist (the medicine was added later that day), so the timetables only count from a few minutes ago.
   const rows = events.map((e) => ({ scheduleId: e.scheduleId, dueAt: e.dueAt, status: e.status as string }));
+  const from = new Date(Math.max(start.toMillis(), now.getTime() - NOT_SENT_YET_MS) - 1);
   for (const s of active) {
-    for (let d = nextDoseAfter(s, new Date(start.toMillis() - 1)); d && d.dueAt < end.toJSDate(); d = nextDoseAfter(s, d.dueAt)) {
+    for (let d = nextDoseAfter(s, from); d && d.dueAt < end.toJSDate(); d = nextDoseAfter(s, d.dueAt)) {
       if (!rows.some((r) => r.scheduleId === s.id && r.dueAt.getTime() === d!.dueAt.getTime())) rows.push({ scheduleId: s.id, dueAt: d.dueAt, status: 'planned' });
     }
   }

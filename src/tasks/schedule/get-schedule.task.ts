@@ -69,7 +69,10 @@ async function entriesOn(em: EntityManager, elder: Elder, date: string, now: Dat
     const notes = s.notes ? ` (${s.notes.replace(/[.\s]+$/, '')})` : '';
     for (const time of s.times) {
       const at = wallClockToInstant(date, time, s.timezone);
-      entries.push({ at, text: `${doseName(s)}${notes}${sayDoseState(doseState.get(`${s.id} ${at.getTime()}`), at, now)}` });
+      const state = doseState.get(`${s.id} ${at.getTime()}`);
+      // A past dose that was never sent did not exist (the medicine was added later that day): only what happened, and what is planned.
+      if (!state && at.getTime() < now.getTime() - NOT_SENT_YET_MS) continue;
+      entries.push({ at, text: `${doseName(s)}${notes}${sayDoseState(state, at, now)}` });
     }
   }
   const venues = await venueNames(em, bookings);
@@ -78,10 +81,13 @@ async function entriesOn(em: EntityManager, elder: Elder, date: string, now: Dat
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.text.localeCompare(b.text));
 }
 
-/** How a dose of the day stands, for the list: taken, skipped or missed once known; a past dose with no answer is said so. */
+/** How long a due dose may wait for the dispatch sweep before "never sent" means it did not exist. */
+const NOT_SENT_YET_MS = 5 * 60_000;
+
+/** How a dose of the day stands, for the list: taken, skipped or missed once known; a sent dose with no answer is said so. */
 function sayDoseState(state: string | undefined, at: Date, now: Date): string {
   if (state === 'taken' || state === 'skipped' || state === 'missed') return ` (${state})`;
-  return at <= now ? ' (not confirmed yet)' : '';
+  return state && at <= now ? ' (not confirmed yet)' : '';
 }
 
 /** How a day is named in the answer: "today, Wednesday 25 November", "tomorrow, …", or "on Friday 27 November". */
