@@ -161,6 +161,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let assistantForCaregivers: Assistant | undefined;
   const caregiverRequests = {
     propose: async (actor: Actor, elder: Elder, text: string, nickname?: string | null) => (assistantForCaregivers ? assistantForCaregivers.proposeForCaregiver(actor, elder, text, nickname ?? null) : null),
+    asksToArrange: async (elder: Elder, text: string, nickname?: string | null) => (assistantForCaregivers ? assistantForCaregivers.asksToArrange(elder, text, nickname ?? null) : false),
   };
   const family = registerFamilyFeatures({
     orm,

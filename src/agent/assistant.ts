@@ -175,6 +175,12 @@ export class Assistant {
     }
   }
 
+  /** Whether a family member's words ask for one of the things a caregiver may arrange (nothing is saved). */
+  async asksToArrange(elder: Elder, text: string, nickname: string | null = null): Promise<boolean> {
+    const decision = await this.agent.respond({ elder, text: inFirstPerson(text, namesOf(elder, nickname), true), history: [], now: this.clock.now() });
+    return decision.kind === 'tool' && CAREGIVER_TOOLS.has(decision.tool);
+  }
+
   /**
    * Yes or No pressed by someone who is not the elder: only the person who asked may answer their own
    * proposal, and only while they still manage that elder.

@@ -6,7 +6,7 @@ import { MedicationSchedule } from '../../src/tasks/medicines/medication-schedul
 import { Task } from '../../src/tasks/task.entity.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
-import { aFamilyCircle, aFamilyMember, anElder, outboxTo } from '../support/factories.ts';
+import { aFamilyCircle, aFamilyMember, anActivity, anElder, outboxTo } from '../support/factories.ts';
 import { FamilyChat, type Person } from './family-chat.ts';
 
 describe.each(MODES)('a caregiver asking for their elder (%s)', (mode) => {
@@ -98,6 +98,20 @@ describe.each(MODES)('a caregiver asking for their elder (%s)', (mode) => {
     const ann = await aFamilyMember(app.orm, margaret.elder, { role: 'caregiver', name: 'Ann' });
     await chat.say(as(ann.account, 'Ann'), 'remind Margaret to call her sister tomorrow at 10am');
     expect((await last(ann.account.chatId))?.text).toBe('For Margaret: I\'ll remind you: "call my sister" on Wednesday 25 November at 10:00 am. Shall I set it?');
+  });
+
+  it("tells a family member that a request is not theirs to arrange, and does not pass it to the elder as a reply to her news", async () => {
+    const margaret = await anElder(app.orm);
+    const sarah = await aFamilyMember(app.orm, margaret.elder, { name: 'Sarah' });
+    await anActivity(app.orm, margaret.elder, clock.now(), 'went for a walk');
+    const before = (await outboxTo(app, margaret.account.chatId)).length;
+    await chat.say(as(sarah.account, 'Sarah'), 'remind Mum to call the surgery tomorrow at 10am');
+    expect((await last(sarah.account.chatId))?.text).toBe("Only Margaret or Margaret's caregiver can arrange that, so I haven't done anything. You can ask Margaret yourself.");
+    expect(await outboxTo(app, margaret.account.chatId)).toHaveLength(before);
+    expect(await app.orm.em.fork().count(Task, { elderId: margaret.elder.id })).toBe(0);
+    // A real reply to her news still reaches her.
+    await chat.say(as(sarah.account, 'Sarah'), 'Lovely! Was it sunny?');
+    expect((await last(margaret.account.chatId))?.text).toBe('Sarah replied: Lovely! Was it sunny?');
   });
 
   // Every tool a caregiver may ask for, asked by people who may not: nothing is proposed for Margaret.

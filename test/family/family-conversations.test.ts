@@ -8,7 +8,7 @@ import { Alert } from '../../src/tasks/family/alert.entity.ts';
 import { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
-import { aFamilyCircle, aFamilyMember, aMedicationSchedule, anActivity, anElder, anOpenAlert, outboxTo, unusedAgent } from '../support/factories.ts';
+import { aFamilyCircle, aFamilyMember, aMedicationSchedule, anActivity, anElder, anOpenAlert, outboxTo } from '../support/factories.ts';
 import { FamilyChat, type Person } from './family-chat.ts';
 
 describe.each(MODES)('family conversations through the router (%s)', (mode) => {
@@ -22,7 +22,7 @@ describe.each(MODES)('family conversations through the router (%s)', (mode) => {
 
   beforeAll(async () => {
     storage = testStorage(mode);
-    app = await startTestApp(storage, { clock, channels: [channel, new FakeChannel('whatsapp')], agent: unusedAgent });
+    app = await startTestApp(storage, { clock, channels: [channel, new FakeChannel('whatsapp')] });
     chat = new FamilyChat(app);
   });
   afterAll(async () => {

@@ -29,6 +29,8 @@ export interface FamilyDeps {
 /** The assistant's side of a caregiver asking for something for their elder (set by the composition root). */
 export interface CaregiverRequests {
   propose(actor: Actor, elder: Elder, text: string, nickname?: string | null): Promise<ActionReply[] | null>;
+  /** Whether the words ask for something only the elder or a caregiver may arrange (nothing is saved). */
+  asksToArrange(elder: Elder, text: string, nickname?: string | null): Promise<boolean>;
 }
 
 const first = (name: string): string => name.trim().split(/\s+/)[0]!;

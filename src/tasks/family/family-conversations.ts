@@ -78,6 +78,10 @@ export class FamilyConversations {
     if (target.linked.role === 'caregiver') {
       const request = await this.deps.caregiverRequests?.propose(actor, target.linked.elder, text, target.linked.nickname);
       if (request) return request;
+    } else if (await this.deps.caregiverRequests?.asksToArrange(target.linked.elder, text, target.linked.nickname)) {
+      // A family member asking for a reminder, a medicine or a booking: not theirs to arrange, and not news for the elder.
+      const name = target.linked.elder.name;
+      return [{ text: `Only ${name} or ${name}'s caregiver can arrange that, so I haven't done anything. You can ask ${name} yourself.` }];
     }
     if (await this.forwardReply(actor, target.linked.elder.id, text)) return [{ text: `I've passed that on to ${target.linked.elder.name}.` }];
     return [{ text: familyHelp(linked) }];
