@@ -6,7 +6,7 @@ import type { Assistant, Reply } from '../agent/assistant.ts';
 import { recentConversation } from '../agent/conversation-history.ts';
 import type { ElderDirectory } from '../tasks/elders/elder-directory.ts';
 import { MessageLog } from '../messaging/message-log.entity.ts';
-import { OutboxBatch, type DeliveryQueue } from '../messaging/outbox.ts';
+import type { DeliveryQueue } from '../messaging/outbox.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ActionReply, Actor, ButtonActionRegistry, ChatCommandRegistry } from '../tasks/button-actions.ts';
 
@@ -136,22 +136,25 @@ export class MessageRouter {
   }
 
   private async logInbound(inbound: Inbound, text: string, elderId: string | null, accountId: string | null): Promise<boolean> {
-    const em = this.orm.em.fork();
-    em.create(MessageLog, {
-      id: randomUUID(),
-      direction: 'in',
-      channel: inbound.sender.channel,
-      chatId: inbound.sender.chatId,
-      elderId,
-      accountId,
-      text,
-      photo: inbound.kind === 'message' ? (inbound.photo ?? null) : null,
-      status: 'received',
-      idempotencyKey: `in:${inbound.sender.channel}:${inbound.sender.chatId}:${inbound.updateId}`,
-      attempts: 0,
-    });
+    // One INSERT on its own (no unit of work, no BEGIN/COMMIT around a single row): the unique key decides a replay.
     try {
-      await em.flush();
+      await this.orm.em.fork().insert(MessageLog, {
+        id: randomUUID(),
+        direction: 'in',
+        channel: inbound.sender.channel,
+        chatId: inbound.sender.chatId,
+        elderId,
+        accountId,
+        text,
+        buttons: null,
+        photo: inbound.kind === 'message' ? (inbound.photo ?? null) : null,
+        status: 'received',
+        idempotencyKey: `in:${inbound.sender.channel}:${inbound.sender.chatId}:${inbound.updateId}`,
+        attempts: 0,
+        error: null,
+        createdAt: new Date(),
+        sentAt: null,
+      });
       return true;
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) return false;
@@ -161,10 +164,27 @@ export class MessageRouter {
 
   private async reply(chat: { channel: MessageLog['channel']; chatId: string; chatType?: string }, elderId: string | null, replies: Reply[]): Promise<void> {
     if (replies.length === 0) return;
-    const em = this.orm.em.fork();
-    const outbox = new OutboxBatch();
-    for (const r of replies) outbox.stage(em, { channel: chat.channel, chatId: chat.chatId, elderId, text: r.text, ...(r.buttons ? { buttons: r.buttons } : {}) });
-    await em.flush();
-    await outbox.dispatch(this.delivery);
+    // The replies in one INSERT (no unit of work: nothing else commits with them), then handed to delivery.
+    // A millisecond apart, so that the replies read back (and are delivered) in the order they were said.
+    const createdAt = Date.now();
+    const rows = replies.map((r, i) => ({
+      id: randomUUID(),
+      direction: 'out' as const,
+      channel: chat.channel,
+      chatId: chat.chatId,
+      elderId,
+      accountId: null,
+      text: r.text,
+      buttons: r.buttons ?? null,
+      photo: null,
+      status: 'queued' as const,
+      idempotencyKey: null,
+      attempts: 0,
+      error: null,
+      createdAt: new Date(createdAt + i),
+      sentAt: null,
+    }));
+    await this.orm.em.fork().insertMany(MessageLog, rows);
+    await this.delivery.enqueueDeliveries(rows);
   }
 }
