@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MikroORM, type Options } from '@mikro-orm/core';
+import { MikroORM, type EntityName, type Options } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
@@ -62,7 +62,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
   return orm;
 }
 
-/** Whether the ORM talks to Postgres (statements that only Postgres has, such as an UPDATE inside WITH, may be used). */
-export function isPostgres(orm: MikroORM): boolean {
-  return orm.config.getPlatform().constructor.name.toLowerCase().includes('postgre');
+/** An entity's table as raw Postgres SQL names it: `"schema"."table"` when the ORM works in a schema. */
+export function quotedTable(orm: MikroORM, entity: EntityName<object>): string {
+  const schema = orm.config.get('schema');
+  const name = orm.getMetadata().get(entity).tableName;
+  return schema ? `"${schema}"."${name}"` : `"${name}"`;
+}
+
+/** The column of an entity's property, quoted for raw SQL. */
+export function quotedColumn(orm: MikroORM, entity: EntityName<object>, property: string): string {
+  return `"${orm.getMetadata().get(entity).props.find((prop) => prop.name === property)!.fieldNames[0]!}"`;
 }

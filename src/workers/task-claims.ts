@@ -1,7 +1,8 @@
-import { raw, type EntityName, type EntityProperty, type MikroORM } from '@mikro-orm/core';
+import { raw, type EntityName, type MikroORM } from '@mikro-orm/core';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { Task } from '../tasks/task.entity.ts';
-import { isPostgres } from '../db/orm.ts';
+import { quotedColumn, quotedTable } from '../db/orm.ts';
 import { Elder } from '../tasks/elders/elder.entity.ts';
 import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -68,7 +69,7 @@ export class TaskClaims {
   private async claimBatch(batch: Waiting[]): Promise<void> {
     // The same id asked twice in one batch (a duplicate delivery) is claimed once; the other caller gets null.
     const ids = [...new Set(batch.map((w) => w.taskId))];
-    const claimed = isPostgres(this.orm) ? await this.claimInOneStatement(ids) : await this.claimInSteps(ids);
+    const claimed = this.orm.em.getPlatform() instanceof PostgreSqlPlatform ? await this.claimInOneStatement(ids) : await this.claimInSteps(ids);
     for (const w of batch) {
       const found = claimed.get(w.taskId);
       if (found) claimed.delete(w.taskId);
@@ -139,19 +140,14 @@ const TASK_COLUMNS = ['id', 'elderId', 'kind', 'args', 'attempts', 'maxAttempts'
  * $1 lease expiry, $2 now (updated_at), $3 the ids, $4 now (for expired leases).
  */
 function claimStatement(orm: MikroORM): string {
-  const metadata = orm.getMetadata();
-  const schema = orm.config.get('schema');
-  const table = (entity: EntityName<object>): string => {
-    const meta = metadata.get(entity);
-    return schema ? `"${schema}"."${meta.tableName}"` : `"${meta.tableName}"`;
-  };
-  const props = (entity: EntityName<object>): EntityProperty[] => metadata.get(entity).props;
-  const column = (entity: EntityName<object>, property: string): string => props(entity).find((prop) => prop.name === property)!.fieldNames[0]!;
+  const table = (entity: EntityName<object>): string => quotedTable(orm, entity);
   const scalarColumns = (entity: EntityName<object>): string[] =>
-    props(entity)
-      .filter((prop) => prop.fieldNames?.length === 1 && (prop.kind === 'scalar' || prop.primary))
+    orm
+      .getMetadata()
+      .get(entity)
+      .props.filter((prop) => prop.fieldNames?.length === 1 && (prop.kind === 'scalar' || prop.primary))
       .map((prop) => prop.fieldNames[0]!);
-  const t = (property: string) => `"${column(Task, property)}"`;
+  const t = (property: string): string => quotedColumn(orm, Task, property);
   const returning = TASK_COLUMNS.map((p) => t(p)).join(', ');
   const elderColumns = scalarColumns(Elder).map((c) => `e."${c}" as "e__${c}"`);
   const accountColumns = scalarColumns(ChannelAccount).map((c) => `a."${c}" as "a__${c}"`);
@@ -160,8 +156,8 @@ function claimStatement(orm: MikroORM): string {
     ` where ${t('id')} = any(?::uuid[]) and (${t('status')} = 'queued' or (${t('status')} = 'running' and ${t('leaseExpiresAt')} < ?))`,
     ` returning ${returning})`,
     `select c.*, ${[...elderColumns, ...accountColumns].join(', ')} from claimed c`,
-    ` left join ${table(Elder)} e on e."${column(Elder, 'id')}" = c.${t('elderId')}`,
-    ` left join ${table(ChannelAccount)} a on a."${column(ChannelAccount, 'id')}" = c.${t('requestedByAccountId')}`,
+    ` left join ${table(Elder)} e on e.${quotedColumn(orm, Elder, 'id')} = c.${t('elderId')}`,
+    ` left join ${table(ChannelAccount)} a on a.${quotedColumn(orm, ChannelAccount, 'id')} = c.${t('requestedByAccountId')}`,
   ].join('');
 }
 

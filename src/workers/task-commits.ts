@@ -1,6 +1,7 @@
 import type { MikroORM, QueryResult } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { isPostgres } from '../db/orm.ts';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
+import { quotedColumn, quotedTable } from '../db/orm.ts';
 import { Task } from '../tasks/task.entity.ts';
 import type { Elder } from '../tasks/elders/elder.entity.ts';
 import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
@@ -52,7 +53,7 @@ export class TaskCommits {
   constructor(deps: { orm: MikroORM; clock: Clock }) {
     this.orm = deps.orm;
     this.clock = deps.clock;
-    this.successSql = isPostgres(deps.orm) ? successStatement(deps.orm) : undefined;
+    this.successSql = deps.orm.em.getPlatform() instanceof PostgreSqlPlatform ? successStatement(deps.orm) : undefined;
   }
 
   /** Runs and commits the attempt; rejects with the handler's error or LeaseLostError. */
@@ -171,12 +172,9 @@ export class TaskCommits {
  * $3 updated_at, $4 the ids (array literal), $5 the attempt that claimed them.
  */
 function successStatement(orm: MikroORM): string {
-  const meta = orm.getMetadata().get(Task);
-  const schema = orm.config.get('schema');
-  const table = schema ? `"${schema}"."${meta.tableName}"` : `"${meta.tableName}"`;
-  const c = (property: string): string => `"${meta.props.find((prop) => prop.name === property)!.fieldNames[0]!}"`;
+  const c = (property: string): string => quotedColumn(orm, Task, property);
   return (
-    `update ${table} set ${c('status')} = 'succeeded', ${c('result')} = ?::jsonb, ${c('error')} = null, ${c('leaseExpiresAt')} = null, ${c('finishedAt')} = ?, ${c('updatedAt')} = ?` +
+    `update ${quotedTable(orm, Task)} set ${c('status')} = 'succeeded', ${c('result')} = ?::jsonb, ${c('error')} = null, ${c('leaseExpiresAt')} = null, ${c('finishedAt')} = ?, ${c('updatedAt')} = ?` +
     ` where ${c('id')} = any(?::uuid[]) and ${c('status')} = 'running' and ${c('attempts')} = ?`
   );
 }
