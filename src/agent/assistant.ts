@@ -12,7 +12,7 @@ import type { Task } from '../tasks/task.entity.ts';
 import type { Actor, ButtonActionRegistry } from '../tasks/button-actions.ts';
 import { CAN_MANAGE, NOT_LINKED_REPLY, roleFor } from '../tasks/family/access.ts';
 import { instantToLocal } from '../lib/local-time.ts';
-import { inFirstPerson, othersInRequest } from '../lib/person-words.ts';
+import { inFirstPerson, namesOfElder, othersInRequest } from '../lib/person-words.ts';
 import { findMedicine, isDrugWord } from './understanding/medicine-name.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -153,7 +153,8 @@ export class Assistant {
   async proposeForCaregiver(actor: Actor, elder: Elder, text: string, nickname: string | null = null): Promise<Reply[] | null> {
     const names = namesOf(elder, nickname);
     // Asked for somebody else ("add Donepezil for Dorothy"), it is never done for this elder instead.
-    const others = othersInRequest(text, names, (word) => isDrugWord(word, false) || findMedicine(text)?.name.toLowerCase() === word.toLowerCase());
+    const medicine = findMedicine(text)?.name.toLowerCase();
+    const others = othersInRequest(text, names, (word) => isDrugWord(word, false) || word.toLowerCase() === medicine);
     if (others.length > 0) return [{ text: `Sorry, I can only arrange things for ${elder.name} here, and you are not linked to ${others[0]}.` }];
     const decision = await this.agent.respond({ elder, text: inFirstPerson(text, names, true), history: [], now: this.clock.now() });
     if (decision.kind !== 'tool' || !CAREGIVER_TOOLS.has(decision.tool)) return null;
@@ -203,10 +204,7 @@ function yesOrNo(data: string): { answer: 'yes' | 'no'; taskId: string } | null 
   return match ? { answer: match[1] as 'yes' | 'no', taskId: match[2]! } : null;
 }
 
-/** The lower-case words an elder goes by: the words of her name, and the nickname the writer uses. */
-function namesOf(elder: Elder, nickname: string | null = null): Set<string> {
-  return new Set(`${elder.name} ${nickname ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean));
-}
+const namesOf = (elder: Elder, nickname: string | null = null): Set<string> => namesOfElder(elder.name, nickname);
 
 /** What a caregiver may ask the assistant to do for their elder. */
 const CAREGIVER_TOOLS = new Set(['add_medication', 'set_reminder', 'book_restaurant', 'book_salon', 'cancel_booking', 'reschedule_booking']);

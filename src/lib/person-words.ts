@@ -28,6 +28,11 @@ export const POSSESSED = words(
   'next pills pill tablets tablet medicines medicine medication meds doses dose insulin inhaler appointment appointments appt booking bookings reservation reservations table dinner lunch breakfast plans diary schedule week day reminder reminders hair hairdresser haircut nails dentist doctor gp',
 );
 
+/** The lower-case words an elder goes by for one writer: the words of her name and the writer's nickname for her. */
+export function namesOfElder(name: string, nickname: string | null = null): Set<string> {
+  return new Set(`${name} ${nickname ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean));
+}
+
 /** A word without its possessive ending: "Margaret's" and "James'" → "Margaret", "James". */
 export const unpossess = (word: string): string => word.replace(/(?:'s|')$/i, '');
 

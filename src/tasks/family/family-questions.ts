@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { Elder } from '../elders/elder.entity.ts';
 import { DoseEvent } from '../medicines/dose-event.entity.ts';
 import { MedicationSchedule } from '../medicines/medication-schedule.entity.ts';
-import { nextDoseAfter } from '../medicines/dose-schedule.ts';
+import { nextDoseAfter, NOT_SENT_YET_MS } from '../medicines/dose-schedule.ts';
 import { Reminder } from '../reminders/reminder.entity.ts';
 import { Booking } from '../bookings/booking.entity.ts';
 import { Venue } from '../bookings/venue.entity.ts';
@@ -11,7 +11,7 @@ import { Activity } from './activity.entity.ts';
 import { CAN_SEE, NOT_LINKED_REPLY, requireLink } from './access.ts';
 import { linkedEldersOf } from './family-members.ts';
 import { instantToLocal, sayClockTime, sayLocalDateTime } from '../../lib/local-time.ts';
-import { DATE_WORDS, NOT_NAMES, PLACE_BEFORE, POSSESSED, RELATIONSHIP, TITLES, isNameLike, unpossess } from '../../lib/person-words.ts';
+import { DATE_WORDS, NOT_NAMES, PLACE_BEFORE, POSSESSED, RELATIONSHIP, TITLES, isNameLike, namesOfElder, unpossess } from '../../lib/person-words.ts';
 
 /**
  * What a family member or caregiver asked about an elder. `named` holds the people the question names by a
@@ -97,12 +97,10 @@ export function classifyFamilyQuestion(text: string): FamilyQuestion | null {
 }
 
 const ACTIVE_BOOKING = ['held', 'requested', 'confirmed'] as const;
-/** How long a due dose may wait for the dispatch sweep before "never sent" means it did not exist. */
-const NOT_SENT_YET_MS = 5 * 60_000;
 const when = (instant: Date, tz: string): string => sayLocalDateTime(instantToLocal(instant, tz), tz);
 
 /** The lower-case words an elder goes by for this asker: their name's words and the asker's nickname for them. */
-const namesOf = (elder: Elder, nickname: string | null): Set<string> => new Set(`${elder.name} ${nickname ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean));
+const namesOf = (elder: Elder, nickname: string | null): Set<string> => namesOfElder(elder.name, nickname);
 const says = (person: string, names: Set<string>): boolean => person.toLowerCase().split(' ').some((w) => names.has(w));
 
 /**

@@ -14,6 +14,12 @@ export interface DueDose {
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const DAY_MS = 86_400_000;
 
+/**
+ * How long a due dose may wait for the dispatch sweep before "never sent" means it did not exist (the medicine
+ * was added later that day): lists of a day's doses show past ones only when they were sent.
+ */
+export const NOT_SENT_YET_MS = 5 * 60_000;
+
 /** 'YYYY-MM-DD' as a count of days since 1970-01-01 (pure calendar arithmetic, no timezone). */
 const dayNumber = (date: string): number => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
 const dateOf = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);

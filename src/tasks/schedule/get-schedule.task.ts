@@ -6,7 +6,7 @@ import { Reminder } from '../reminders/reminder.entity.ts';
 import { nextFireAfter } from '../reminders/reminder-schedule.ts';
 import { MedicationSchedule } from '../medicines/medication-schedule.entity.ts';
 import { DoseEvent } from '../medicines/dose-event.entity.ts';
-import { firstDoseFrom } from '../medicines/dose-schedule.ts';
+import { firstDoseFrom, NOT_SENT_YET_MS } from '../medicines/dose-schedule.ts';
 import { doseName } from '../medicines/dose-messages.ts';
 import { Booking } from '../bookings/booking.entity.ts';
 import { Venue } from '../bookings/venue.entity.ts';
@@ -80,9 +80,6 @@ async function entriesOn(em: EntityManager, elder: Elder, date: string, now: Dat
 
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.text.localeCompare(b.text));
 }
-
-/** How long a due dose may wait for the dispatch sweep before "never sent" means it did not exist. */
-const NOT_SENT_YET_MS = 5 * 60_000;
 
 /** How a dose of the day stands, for the list: taken, skipped or missed once known; a sent dose with no answer is said so. */
 function sayDoseState(state: string | undefined, at: Date, now: Date): string {
