@@ -1,13 +1,13 @@
 import { createAgent, createMiddleware, dynamicSystemPromptMiddleware } from 'langchain';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage, type ToolCall } from '@langchain/core/messages';
 import { z } from 'zod';
 import type { Agent, AgentDecision, AgentInput } from './agent.ts';
 import type { ConversationTurn, Understanding, UnderstandingInput } from './understanding/types.ts';
 import { understand as understandMessage } from './understanding/understand.ts';
-import { buildContractTools } from './tools.ts';
+import { TOOL_ACKNOWLEDGEMENT, buildContractTools } from './tools.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
-import { offlineVerdictOf } from './models/offline-chat-model.ts';
+import { OfflineChatModel, offlineVerdictOf } from './models/offline-chat-model.ts';
 import { TOOL_ARGS, isToolName } from '../tasks/tool-args.ts';
 import { instantToLocal } from '../lib/local-time.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -75,23 +75,39 @@ const oneRepairRound = createMiddleware({
   afterModel: {
     canJumpTo: ['model'],
     hook: (state) => {
-      const last = state.messages.at(-1);
-      if (!last || !AIMessage.isInstance(last) || last.tool_calls?.length) return undefined;
-      const invalid = (last.invalid_tool_calls ?? []).filter((c) => c.id);
-      if (invalid.length === 0) return undefined;
-      const errors = invalid.map(
-        (c) =>
-          new ToolMessage({
-            tool_call_id: c.id!,
-            name: c.name ?? 'unknown',
-            status: 'error',
-            content: `Error: the arguments of ${c.name ?? 'this tool'} were not valid JSON (${c.error ?? 'unparseable'}). Call it again with a JSON object that fits its schema.`,
-          }),
-      );
-      return { messages: errors, jumpTo: 'model' as const };
+      const errors = unparsedCallErrors(state.messages.at(-1));
+      return errors.length === 0 ? undefined : { messages: errors, jumpTo: 'model' as const };
     },
   },
 });
+
+/**
+ * When a model answered with tool calls that were not even JSON (LangChain sets them aside as
+ * invalid_tool_calls) and nothing else, one error per call, to send back for the repair round; else none.
+ */
+function unparsedCallErrors(last: BaseMessage | undefined): ToolMessage[] {
+  if (!last || !AIMessage.isInstance(last) || last.tool_calls?.length) return [];
+  return (last.invalid_tool_calls ?? [])
+    .filter((c) => c.id)
+    .map(
+      (c) =>
+        new ToolMessage({
+          tool_call_id: c.id!,
+          name: c.name ?? 'unknown',
+          status: 'error',
+          content: `Error: the arguments of ${c.name ?? 'this tool'} were not valid JSON (${c.error ?? 'unparseable'}). Call it again with a JSON object that fits its schema.`,
+        }),
+    );
+}
+
+/** What a contract tool answers a call, as the graph's tool node does: the acknowledgement, or the schema's refusal. */
+function contractToolResult(call: ToolCall): ToolMessage {
+  const id = call.id ?? '';
+  if (!isToolName(call.name)) return new ToolMessage({ tool_call_id: id, name: call.name, status: 'error', content: `Error: ${call.name} is not a valid tool.` });
+  const args = TOOL_ARGS[call.name].safeParse(call.args);
+  if (args.success) return new ToolMessage({ tool_call_id: id, name: call.name, content: TOOL_ACKNOWLEDGEMENT });
+  return new ToolMessage({ tool_call_id: id, name: call.name, status: 'error', content: `Error: ${z.prettifyError(args.error)}\n Please fix your mistakes.` });
+}
 
 /** The messages of the turn in progress: everything after the last message from the elder. */
 const currentTurn = (messages: BaseMessage[]): BaseMessage[] =>
@@ -116,6 +132,8 @@ export function trimHistory(history: ConversationTurn[], budget: HistoryBudget):
  */
 export class LangChainAgent implements Agent {
   private readonly graph;
+  /** The offline model with the contract tools bound, whose turns run without the graph (see turnAtOnce). */
+  private readonly immediate: OfflineChatModel | undefined;
   private readonly defaultConfidence: number;
   private readonly budget: HistoryBudget;
   private readonly turnTimeoutMs: number | undefined;
@@ -128,9 +146,11 @@ export class LangChainAgent implements Agent {
     this.turnTimeoutMs = options.turnTimeoutMs;
     this.understand = options.understand ?? understandMessage;
     this.logger = options.logger;
+    const tools = buildContractTools();
+    this.immediate = options.model instanceof OfflineChatModel ? options.model.bindTools(tools) : undefined;
     this.graph = createAgent({
       model: options.model,
-      tools: buildContractTools(),
+      tools,
       contextSchema: promptContextSchema,
       middleware: [
         dynamicSystemPromptMiddleware<PromptContext>((_state, runtime) =>
@@ -156,6 +176,7 @@ export class LangChainAgent implements Agent {
       ...trimHistory(input.history, this.budget).map((t) => (t.role === 'user' ? new HumanMessage(t.text) : new AIMessage(t.text))),
       new HumanMessage(input.text),
     ];
+    if (this.immediate) return this.decide(this.turnAtOnce(this.immediate, messages, input), offline);
     const deadline = this.turnTimeoutMs ? AbortSignal.timeout(this.turnTimeoutMs) : undefined;
     try {
       const result = await this.graph.invoke(
@@ -171,6 +192,31 @@ export class LangChainAgent implements Agent {
       if (deadline?.aborted) throw new AgentTurnTimeoutError(this.turnTimeoutMs!, { cause: err });
       throw err;
     }
+  }
+
+  /**
+   * The graph's turn, step for step, for a model that answers at once and always alike (the offline model):
+   * the system prompt, the model, the contract tools it called (checked against their schemas as the tool node
+   * does), and one repair round when no call was accepted. The graph's runnables, callbacks and run trees cost
+   * some twenty times the offline model's own answer; the decisions are the same (tested case by case).
+   */
+  private turnAtOnce(model: OfflineChatModel, messages: BaseMessage[], input: AgentInput): BaseMessage[] {
+    const system = new SystemMessage(buildSystemPrompt({ elderName: input.elder.name, timezone: input.elder.timezone, now: input.now }));
+    const turn: BaseMessage[] = [];
+    for (let calls = 0; calls < 2; calls++) {
+      const answer = model.answerNow([system, ...messages, ...turn]);
+      turn.push(answer);
+      const unparsed = unparsedCallErrors(answer);
+      if (unparsed.length > 0) {
+        turn.push(...unparsed);
+        continue;
+      }
+      if (!answer.tool_calls?.length) break;
+      const results = answer.tool_calls.map(contractToolResult);
+      turn.push(...results);
+      if (results.some((r) => r.status !== 'error')) break;
+    }
+    return turn;
   }
 
   private offlineUnderstanding(input: AgentInput): Understanding | null {

@@ -60,11 +60,12 @@ export class OfflineChatModel extends BaseChatModel {
   }
 
   override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
-    const message = this.answer(messages);
+    const message = this.answerNow(messages);
     return { generations: [{ text: message.text, message }] };
   }
 
-  private answer(messages: BaseMessage[]): AIMessage {
+  /** The answer `_generate` gives, without LangChain's run machinery around it (it is synchronous and deterministic). */
+  answerNow(messages: BaseMessage[]): AIMessage {
     const last = messages.at(-1);
     if (last && ToolMessage.isInstance(last)) {
       return new AIMessage({ content: last.status === 'error' ? AFTER_TOOL_ERROR_REPLY : AFTER_TOOL_REPLY });
