@@ -39,7 +39,9 @@ export class FamilyConversations {
   }
 
   private async fromElder(actor: Actor, elderId: string, text: string): Promise<ActionReply[] | null> {
-    const onboarding = (await this.deps.onboarding.answer(elderId, text)) ?? (await this.deps.onboarding.startOnFirstGreeting(elderId, actor.account.id, actor.chat.channel, text));
+    // The elder was read at the start of this turn: only one in the middle of onboarding has an answer to give.
+    const onboardingAnswer = actor.elder?.onboardingStep === null ? null : await this.deps.onboarding.answer(elderId, text);
+    const onboarding = onboardingAnswer ?? (await this.deps.onboarding.startOnFirstGreeting(elderId, actor.account.id, actor.chat.channel, text));
     if (onboarding) return onboarding;
     if (INVITE_PHRASE.test(text)) return inviteReplies(this.deps, actor, text);
     return null;
