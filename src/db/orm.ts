@@ -76,3 +76,20 @@ export function quotedTable(orm: MikroORM, entity: EntityName<object>): string {
 export function quotedColumn(orm: MikroORM, entity: EntityName<object>, property: string): string {
   return `"${orm.getMetadata().get(entity).props.find((prop) => prop.name === property)!.fieldNames[0]!}"`;
 }
+
+/** An entity's scalar columns as raw select items, `alias."column" as "alias__column"` (split back with columnsOf). */
+export function prefixedColumns(orm: MikroORM, entity: EntityName<object>, alias: string): string[] {
+  return orm
+    .getMetadata()
+    .get(entity)
+    .props.filter((prop) => prop.fieldNames?.length === 1 && (prop.kind === 'scalar' || prop.primary))
+    .map((prop) => `${alias}."${prop.fieldNames[0]!}" as "${alias}__${prop.fieldNames[0]!}"`);
+}
+
+/** One entity's columns out of a joined row selected with prefixedColumns, by its alias. */
+export function columnsOf(row: Record<string, unknown>, alias: string): Record<string, unknown> {
+  const prefix = `${alias}__`;
+  const columns: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (key.startsWith(prefix)) columns[key.slice(prefix.length)] = value;
+  return columns;
+}

@@ -2,7 +2,7 @@ import { raw, type EntityName, type MikroORM } from '@mikro-orm/core';
 import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { Task } from '../tasks/task.entity.ts';
-import { quotedColumn, quotedTable } from '../db/orm.ts';
+import { columnsOf, prefixedColumns, quotedColumn, quotedTable } from '../db/orm.ts';
 import { Elder } from '../tasks/elders/elder.entity.ts';
 import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -91,7 +91,8 @@ export class TaskClaims {
     const rows = (await em.getConnection().execute(sql, [new Date(now.getTime() + this.leaseMs), now, `{${uuids.join(',')}}`, now], 'all')) as Record<string, unknown>[];
     const claimed = new Map<string, ClaimedTask>();
     for (const row of rows) {
-      const { task: taskRow, elder: elderRow, account: accountRow } = splitRow(row);
+      const taskRow = Object.fromEntries(Object.entries(row).filter(([key]) => !key.includes('__')));
+      const [elderRow, accountRow] = [columnsOf(row, 'e'), columnsOf(row, 'a')];
       const task = em.map(Task, { ...taskRow, status: 'running' });
       const elder = elderRow.id ? em.map(Elder, elderRow) : null;
       const account = accountRow.id ? em.map(ChannelAccount, accountRow) : null;
@@ -141,16 +142,10 @@ const TASK_COLUMNS = ['id', 'elderId', 'kind', 'args', 'attempts', 'maxAttempts'
  */
 function claimStatement(orm: MikroORM): string {
   const table = (entity: EntityName<object>): string => quotedTable(orm, entity);
-  const scalarColumns = (entity: EntityName<object>): string[] =>
-    orm
-      .getMetadata()
-      .get(entity)
-      .props.filter((prop) => prop.fieldNames?.length === 1 && (prop.kind === 'scalar' || prop.primary))
-      .map((prop) => prop.fieldNames[0]!);
   const t = (property: string): string => quotedColumn(orm, Task, property);
   const returning = TASK_COLUMNS.map((p) => t(p)).join(', ');
-  const elderColumns = scalarColumns(Elder).map((c) => `e."${c}" as "e__${c}"`);
-  const accountColumns = scalarColumns(ChannelAccount).map((c) => `a."${c}" as "a__${c}"`);
+  const elderColumns = prefixedColumns(orm, Elder, 'e');
+  const accountColumns = prefixedColumns(orm, ChannelAccount, 'a');
   return [
     `with claimed as (update ${table(Task)} set ${t('status')} = 'running', ${t('attempts')} = ${t('attempts')} + 1, ${t('leaseExpiresAt')} = ?, ${t('updatedAt')} = ?`,
     ` where ${t('id')} = any(?::uuid[]) and (${t('status')} = 'queued' or (${t('status')} = 'running' and ${t('leaseExpiresAt')} < ?))`,
@@ -159,17 +154,4 @@ function claimStatement(orm: MikroORM): string {
     ` left join ${table(Elder)} e on e.${quotedColumn(orm, Elder, 'id')} = c.${t('elderId')}`,
     ` left join ${table(ChannelAccount)} a on a.${quotedColumn(orm, ChannelAccount, 'id')} = c.${t('requestedByAccountId')}`,
   ].join('');
-}
-
-/** One joined row split into the task's, the elder's (`e__`) and the requester's (`a__`) columns. */
-function splitRow(row: Record<string, unknown>): { task: Record<string, unknown>; elder: Record<string, unknown>; account: Record<string, unknown> } {
-  const task: Record<string, unknown> = {};
-  const elder: Record<string, unknown> = {};
-  const account: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (key.startsWith('e__')) elder[key.slice(3)] = value;
-    else if (key.startsWith('a__')) account[key.slice(3)] = value;
-    else task[key] = value;
-  }
-  return { task, elder, account };
 }

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ChannelAccount, type ChannelName } from './channel-account.entity.ts';
 import { Elder } from './elder.entity.ts';
+import { columnsOf, prefixedColumns, quotedColumn, quotedTable } from '../../db/orm.ts';
 
 /** Who is writing, as the assistant knows them. */
 export interface KnownSender {
@@ -23,6 +24,7 @@ export interface SenderIdentity {
 export class ElderDirectory {
   private readonly orm: MikroORM;
   private readonly defaults: { timezone: string; locale: string };
+  private findSql: string | undefined;
 
   constructor(orm: MikroORM, defaults: { timezone: string; locale: string }) {
     this.orm = orm;
@@ -31,11 +33,13 @@ export class ElderDirectory {
 
   /** The account and its elder, or null when this identity has never written. */
   async find(channel: ChannelName, userId: string): Promise<KnownSender | null> {
+    // Every message starts here: the account and its elder in one statement, built once.
     const em = this.orm.em.fork();
-    const account = await em.findOne(ChannelAccount, { channel, externalUserId: userId });
-    if (!account) return null;
-    const elder = account.elderId ? await em.findOne(Elder, { id: account.elderId }) : null;
-    return { account, elder };
+    const sql = (this.findSql ??= findStatement(this.orm));
+    const [row] = (await em.getConnection().execute(sql, [channel, userId], 'all')) as Record<string, unknown>[];
+    if (!row) return null;
+    const elder = columnsOf(row, 'e');
+    return { account: em.map(ChannelAccount, columnsOf(row, 'a')), elder: elder['id'] ? em.map(Elder, elder) : null };
   }
 
   /**
@@ -75,4 +79,14 @@ export class ElderDirectory {
       return existing;
     }
   }
+}
+
+/** The account of a channel identity ($1 channel, $2 user id) with its elder, if any, as prefixed columns. */
+function findStatement(orm: MikroORM): string {
+  const a = (property: string): string => `a.${quotedColumn(orm, ChannelAccount, property)}`;
+  return (
+    `select ${[...prefixedColumns(orm, ChannelAccount, 'a'), ...prefixedColumns(orm, Elder, 'e')].join(', ')}` +
+    ` from ${quotedTable(orm, ChannelAccount)} a left join ${quotedTable(orm, Elder)} e on e.${quotedColumn(orm, Elder, 'id')} = ${a('elderId')}` +
+    ` where ${a('channel')} = ? and ${a('externalUserId')} = ? limit 1`
+  );
 }
