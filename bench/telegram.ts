@@ -25,6 +25,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { OutboxBatch } from '../src/messaging/outbox.ts';
 import { BullDeliveryQueue, queueSettings } from '../src/workers/bullmq-queues.ts';
 import { TelegramChannel, TELEGRAM_LIMITS, type TelegramChannelOptions } from '../src/bots/telegram/telegram-channel.ts';
+import { updatesInFlight } from '../src/bots/telegram/create-telegram-channel.ts';
 import type { Inbound, OutboundMessage } from '../src/bots/channel-port.ts';
 import type { BenchResult } from '../src/cli/bench.ts';
 import { FakeTelegramServer, TELEGRAM_FAKE_LIMITS, aTelegramUser, type RecordedCall } from '../test/support/fake-telegram-server.ts';
@@ -83,15 +84,23 @@ async function startRun(mode: 'scale' | 'embedded', liftBotCap: boolean, timing?
   const botCap = { max: 10_000, windowMs: 1000 };
   const fake = await FakeTelegramServer.start(liftBotCap ? { ...TELEGRAM_FAKE_LIMITS, bot: botCap } : TELEGRAM_FAKE_LIMITS);
   const logger = createLogger('silent');
-  const options: TelegramChannelOptions = { token: fake.token, apiRoot: fake.apiRoot, logger, ...(liftBotCap ? { limits: { ...TELEGRAM_LIMITS, bot: botCap } } : {}) };
-  const channel = timing ? new TimedTelegramChannel(options, timing) : new TelegramChannel(options);
   const schema = `bench_tg_${id}`;
   const prefix = `bench-tg-${id}`;
   const sqlite = `/tmp/bench-telegram-${id}.db`;
   const lifted = liftBotCap ? { TELEGRAM_SENDS_PER_SECOND: String(botCap.max) } : {};
   const env = mode === 'scale' ? { DATABASE_URL: PG, REDIS_URL: REDIS, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', ...lifted } : { SQLITE_PATH: sqlite, LOG_LEVEL: 'silent', ...lifted };
+  const config = parseConfig(env);
+  // The channel as the app builds it (createTelegramChannel), with the fake's address and the bench's limits.
+  const options: TelegramChannelOptions = {
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    logger,
+    maxUpdatesInFlight: updatesInFlight(config),
+    ...(liftBotCap ? { limits: { ...TELEGRAM_LIMITS, bot: botCap } } : {}),
+  };
+  const channel = timing ? new TimedTelegramChannel(options, timing) : new TelegramChannel(options);
   const database: DatabaseTarget = mode === 'scale' ? { kind: 'postgresql', url: PG, schema } : { kind: 'sqlite', path: sqlite };
-  const app = await buildApp({ config: parseConfig(env), logger, channels: [channel], database, http: false, cron: false });
+  const app = await buildApp({ config, logger, channels: [channel], database, http: false, cron: false });
   return {
     app,
     fake,

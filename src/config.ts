@@ -75,6 +75,7 @@ export const configSchema = z.object({
   PARTNER_TIMEOUT_MS: int(10000, 100, 120000),
   PARTNER_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'expected at least 16 characters').optional()),
   TELEGRAM_SENDS_PER_SECOND: int(30, 1, 100000),
+  TELEGRAM_UPDATES_IN_FLIGHT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1000).optional()),
   TELEGRAM_TRANSCRIBE: z.enum(['true', 'false']).default('false'),
   TELEGRAM_TRANSCRIBE_MODEL: z.string().default('whisper-1'),
   CHAT_USER: z.string().min(1).default('local'),

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { parseConfig, ConfigError, describeConfig } from '../../src/config.ts';
+import { updatesInFlight } from '../../src/bots/telegram/create-telegram-channel.ts';
 
 describe('configuration', () => {
   it('runs embedded with the offline model when nothing is set', () => {
@@ -29,6 +30,13 @@ describe('configuration', () => {
   it('uses the remote model only when one is configured', () => {
     expect(parseConfig({ OPENAI_API_KEY: 'sk-x' }).model).toBe('hybrid');
     expect(() => parseConfig({ MODEL: 'openai' })).toThrow(/Invalid setting MODEL/);
+  });
+
+  it('handles a few Telegram updates at once with the offline model and many with a remote one, unless told', () => {
+    expect(updatesInFlight(parseConfig({}))).toBe(8);
+    expect(updatesInFlight(parseConfig({ OPENAI_API_KEY: 'sk-x' }))).toBe(100);
+    expect(updatesInFlight(parseConfig({ TELEGRAM_UPDATES_IN_FLIGHT: '20' }))).toBe(20);
+    expect(() => parseConfig({ TELEGRAM_UPDATES_IN_FLIGHT: '0' })).toThrow(/^Invalid setting TELEGRAM_UPDATES_IN_FLIGHT:/);
   });
 
   it('masks secrets when the configuration is described', () => {
