@@ -128,7 +128,8 @@ export function trimHistory(history: ConversationTurn[], budget: HistoryBudget):
 /**
  * The agent as a LangChain v1 agent graph (built once per model): the elder-first system prompt, the ten
  * contract tools (which only acknowledge), at most one repair round for refused arguments, and an emergency
- * safety net from the offline parser that no model can override.
+ * safety net from the offline parser that no model can override. The offline model takes the same steps
+ * without the graph (turnAtOnce); remote models run in it.
  */
 export class LangChainAgent implements Agent {
   private readonly graph;
