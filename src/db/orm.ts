@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sql, type RawBuilder } from 'kysely';
 import { MikroORM, type EntityName, type Options } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -70,6 +71,13 @@ export function quotedTable(orm: MikroORM, entity: EntityName<object>): string {
   const schema = orm.config.get('schema');
   const name = orm.getMetadata().get(entity).tableName;
   return schema ? `"${schema}"."${name}"` : `"${name}"`;
+}
+
+/** The same table as a kysely identifier, for `sql` templates. */
+export function tableId(orm: MikroORM, entity: EntityName<object>): RawBuilder<unknown> {
+  const schema = orm.config.get('schema');
+  const name = orm.getMetadata().get(entity).tableName;
+  return schema ? sql.id(schema, name) : sql.id(name);
 }
 
 /** The column of an entity's property, quoted for raw SQL. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { LockMode, type EntityManager, type EntityName, type MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
@@ -9,6 +9,7 @@ import { nextDoseAfter, type DoseTimetable, type DueDose } from './dose-schedule
 import { elderChats, familyChatsOf, type DoseRecipient } from './dose-recipients.ts';
 import { doseButtons, doseName, doseText, sayDoseTime } from './dose-messages.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
+import { tableId } from '../../db/orm.ts';
 import { MessageLog } from '../../messaging/message-log.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
 import { instantToLocal, sayLocalDateTime } from '../../lib/local-time.ts';
@@ -193,12 +194,7 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
  * gets no reminder. Batches travel as one JSON parameter each, bound rather than inlined into the SQL.
  */
 async function dispatchBatchPostgres(orm: MikroORM, now: Date, limit: number, options: DoseDispatchOptions): Promise<BatchOutcome> {
-  const schema = orm.config.get('schema');
-  const table = <T extends object>(entity: EntityName<T>): RawBuilder<unknown> => {
-    const name = orm.getMetadata().get(entity).tableName;
-    return schema ? sql.id(schema, name) : sql.id(name);
-  };
-  const [schedules, doses, messages, accounts] = [table(MedicationSchedule), table(DoseEvent), table(MessageLog), table(ChannelAccount)];
+  const [schedules, doses, messages, accounts] = [MedicationSchedule, DoseEvent, MessageLog, ChannelAccount].map((entity) => tableId(orm, entity));
   return orm.em.fork().transactional(async (tx: EntityManager) => {
     const db = (tx as SqlEntityManager).getKysely();
     const { rows: claimedRows } = await sql<Record<string, unknown>>`

@@ -8,6 +8,7 @@ import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import type { FamilyChat } from '../family/family-notifier.ts';
 import { familyChatsOf } from './dose-recipients.ts';
 import { lockForWrite } from './dose-dispatch.ts';
+import { tableId } from '../../db/orm.ts';
 import { FamilyCircle } from '../family/family-circle.entity.ts';
 import { DEFAULT_SUMMARY_TIME, SUMMARY_OFF } from '../family/summary-time.ts';
 
@@ -59,13 +60,6 @@ interface ZoneNow {
   localTime: string;
 }
 
-/** A table's name, qualified by the schema when there is one. */
-function tableOf<T extends object>(orm: MikroORM, entity: EntityName<T>) {
-  const schema = orm.config.get('schema');
-  const name = orm.getMetadata().get(entity).tableName;
-  return schema ? sql.id(schema, name) : sql.id(name);
-}
-
 /** The column of a property, as `alias.column`. */
 function columnOf<T extends object>(orm: MikroORM, entity: EntityName<T>, alias: string, property: EntityKey<T>) {
   const column = orm.getMetadata().get(entity).properties[property]?.fieldNames[0];
@@ -82,8 +76,8 @@ async function dueZones(orm: MikroORM, now: Date, defaultTime: string, dueOn: Di
   const em = orm.em.fork() as SqlEntityManager;
   const { rows } = await sql<{ timezone: string; summary_time: string | null }>`
     select distinct ${columnOf(orm, Elder, 'e', 'timezone')} as timezone, ${columnOf(orm, FamilyCircle, 'c', 'summaryTime')} as summary_time
-    from ${tableOf(orm, Elder)} as e
-    left join ${tableOf(orm, FamilyCircle)} as c on ${columnOf(orm, FamilyCircle, 'c', 'elderId')} = ${columnOf(orm, Elder, 'e', 'id')}`.execute(em.getKysely());
+    from ${tableId(orm, Elder)} as e
+    left join ${tableId(orm, FamilyCircle)} as c on ${columnOf(orm, FamilyCircle, 'c', 'elderId')} = ${columnOf(orm, Elder, 'e', 'id')}`.execute(em.getKysely());
   const zones = new Map<string, ZoneNow>();
   for (const { timezone, summary_time: chosen } of rows) {
     if (zones.has(timezone) || chosen === SUMMARY_OFF) continue;
@@ -117,8 +111,8 @@ async function dueElderPage(
   const reached = [...byTime].map(([localTime, timezones]) => sql`(${timezone} in (${sql.join(timezones)}) and coalesce(${summaryTime}, ${defaultTime}) <= ${localTime})`);
   const { rows } = await sql<{ id: string; name: string; timezone: string }>`
     select ${id} as id, ${columnOf(orm, Elder, 'e', 'name')} as name, ${timezone} as timezone
-    from ${tableOf(orm, Elder)} as e
-    left join ${tableOf(orm, FamilyCircle)} as c on ${columnOf(orm, FamilyCircle, 'c', 'elderId')} = ${id}
+    from ${tableId(orm, Elder)} as e
+    left join ${tableId(orm, FamilyCircle)} as c on ${columnOf(orm, FamilyCircle, 'c', 'elderId')} = ${id}
     where (${sql.join(reached, sql` or `)})
       and (${summaryTime} is null or ${summaryTime} <> ${SUMMARY_OFF})
       ${after ? sql`and ${id} > ${after}` : sql``}
