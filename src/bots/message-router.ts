@@ -6,7 +6,7 @@ import type { Assistant, Reply } from '../agent/assistant.ts';
 import { recentConversation } from '../agent/conversation-history.ts';
 import type { ElderDirectory } from '../tasks/elders/elder-directory.ts';
 import { MessageLog } from '../messaging/message-log.entity.ts';
-import type { DeliveryQueue } from '../messaging/outbox.ts';
+import { outboundRow, type DeliveryQueue } from '../messaging/outbox.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ActionReply, Actor, ButtonActionRegistry, ChatCommandRegistry } from '../tasks/button-actions.ts';
 
@@ -168,21 +168,8 @@ export class MessageRouter {
     // A millisecond apart, so that the replies read back (and are delivered) in the order they were said.
     const createdAt = Date.now();
     const rows = replies.map((r, i) => ({
-      id: randomUUID(),
-      direction: 'out' as const,
-      channel: chat.channel,
-      chatId: chat.chatId,
-      elderId,
-      accountId: null,
-      text: r.text,
-      buttons: r.buttons ?? null,
-      photo: null,
-      status: 'queued' as const,
-      idempotencyKey: null,
-      attempts: 0,
-      error: null,
+      ...outboundRow({ channel: chat.channel, chatId: chat.chatId, elderId, text: r.text, ...(r.buttons ? { buttons: r.buttons } : {}) }),
       createdAt: new Date(createdAt + i),
-      sentAt: null,
     }));
     await this.orm.em.fork().insertMany(MessageLog, rows);
     await this.delivery.enqueueDeliveries(rows);

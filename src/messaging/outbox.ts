@@ -21,6 +21,26 @@ export interface DeliveryQueue {
   enqueueDeliveries(messages: Pick<MessageLog, 'id' | 'channel' | 'chatId'>[]): Promise<void>;
 }
 
+/** The outbox row of a draft (all but its creation time): queued, not yet tried. */
+export function outboundRow(draft: OutboundDraft) {
+  return {
+    id: randomUUID(),
+    direction: 'out' as const,
+    channel: draft.channel,
+    chatId: draft.chatId,
+    elderId: draft.elderId ?? null,
+    accountId: draft.accountId ?? null,
+    text: draft.text,
+    buttons: draft.buttons ?? null,
+    photo: draft.photo ?? null,
+    status: 'queued' as const,
+    idempotencyKey: draft.idempotencyKey ?? null,
+    attempts: 0,
+    error: null,
+    sentAt: null,
+  };
+}
+
 /**
  * Writes outbound messages in the caller's unit of work (so they commit with the change that caused them)
  * and collects them, to be handed to the delivery queue once that commit has happened.
@@ -30,20 +50,7 @@ export class OutboxBatch {
 
   /** Adds an outbound message to the caller's entity manager; it is written at the next flush or commit. */
   stage(em: EntityManager, draft: OutboundDraft): MessageLog {
-    const row = em.create(MessageLog, {
-      id: randomUUID(),
-      direction: 'out',
-      channel: draft.channel,
-      chatId: draft.chatId,
-      elderId: draft.elderId ?? null,
-      accountId: draft.accountId ?? null,
-      text: draft.text,
-      buttons: draft.buttons ?? null,
-      photo: draft.photo ?? null,
-      status: 'queued',
-      idempotencyKey: draft.idempotencyKey ?? null,
-      attempts: 0,
-    });
+    const row = em.create(MessageLog, outboundRow(draft));
     this.staged.push(row);
     return row;
   }
