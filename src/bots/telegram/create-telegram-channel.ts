@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { TelegramChannel, type TelegramChannelOptions, type VoiceTranscriber } from './telegram-channel.ts';
+import { REMOTE_UPDATES_IN_FLIGHT, TelegramChannel, type TelegramChannelOptions, type VoiceTranscriber } from './telegram-channel.ts';
 
 /**
  * Optional voice settings (not yet in config.ts): TELEGRAM_TRANSCRIBE=true sends voice messages to the
@@ -45,8 +45,6 @@ export class OpenAITranscriber implements VoiceTranscriber {
 
 /** Updates in flight with the offline model: its work is CPU and a few statements, so more at once only interleave. */
 export const OFFLINE_UPDATES_IN_FLIGHT = 8;
-/** Updates in flight with a remote model, whose answers take a second or two each. */
-export const REMOTE_UPDATES_IN_FLIGHT = 100;
 
 /**
  * How many updates one process handles at once. With the offline model a handful keep the CPU busy; more only

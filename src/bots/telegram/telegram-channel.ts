@@ -51,9 +51,12 @@ export interface TelegramChannelOptions {
   maxSendWaitMs?: number;
   /** Seconds a getUpdates long poll is held open by Telegram. */
   pollTimeoutSeconds?: number;
-  /** Updates being handled at once before polling (or the webhook) waits. */
+  /** Updates being handled at once before polling (or the webhook) waits (default REMOTE_UPDATES_IN_FLIGHT). */
   maxUpdatesInFlight?: number;
 }
+
+/** Updates in flight with a remote model, whose answers take a second or two each; the channel's default. */
+export const REMOTE_UPDATES_IN_FLIGHT = 100;
 
 /** Where Telegram posts updates in webhook mode and the secret it sends back with each (see telegram-webhook.ts). */
 export interface TelegramWebhookSettings {
@@ -96,7 +99,7 @@ export class TelegramChannel implements Channel {
     this.bot = new Telegraf(options.token, { telegram: options.apiRoot ? { apiRoot: options.apiRoot } : {}, handlerTimeout: 120_000 });
     this.transcriber = options.transcriber;
     this.pacer = new SendPacer({ ...TELEGRAM_LIMITS, ...options.limits });
-    this.updates = new ChatOrderedQueue(options.maxUpdatesInFlight ?? 100, (err) => this.logger.error({ err: describeError(err) }, 'could not handle an update'));
+    this.updates = new ChatOrderedQueue(options.maxUpdatesInFlight ?? REMOTE_UPDATES_IN_FLIGHT, (err) => this.logger.error({ err: describeError(err) }, 'could not handle an update'));
     this.maxSendWaitMs = options.maxSendWaitMs ?? 5000;
     this.pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
     this.bot.on('callback_query', (ctx) => this.handleButtonPress(ctx.callbackQuery, ctx.update.update_id));
