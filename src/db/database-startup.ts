@@ -83,7 +83,10 @@ export async function startDatabase(options: DatabaseStartupOptions): Promise<Mi
     });
     reporter?.report('schema', 'checking migrations');
     if (options.migrateOnStart) {
-      migrator.onLockWait = () => logger.info('another process is migrating the schema; waiting for it');
+      migrator.onLockWait = () => {
+        logger.info('another process is migrating the schema; waiting for it');
+        reporter?.report('schema', 'another process is migrating the schema');
+      };
       const applied = await waitFor('schema', 'could not migrate the schema yet; retrying', () => migrator.up());
       if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`);
       else logger.info('schema is current');
