@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Config } from './config.ts';
-import { openDatabase, type DatabaseTarget } from './db/orm.ts';
+import { databaseTarget, type DatabaseTarget } from './db/orm.ts';
+import { startDatabase } from './db/database-startup.ts';
+import { waitForRedis } from './workers/redis-startup.ts';
+import { StartupServer } from './http/startup-server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { Metrics } from './http/metrics.ts';
@@ -84,10 +87,7 @@ export interface App {
 }
 
 /** The database target for a config: Postgres when DATABASE_URL is set, else the SQLite file. */
-export function databaseTarget(config: Config): DatabaseTarget {
-  if (!config.DATABASE_URL) return { kind: 'sqlite', path: config.SQLITE_PATH };
-  return { kind: 'postgresql', url: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}) };
-}
+export { databaseTarget };
 
 /** Builds and starts the application for a process role. The one composition root. */
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -97,7 +97,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretsOfConfig(config) });
   const metrics = new Metrics(options.http !== false);
   const channels = [...(options.channels ?? [])];
-  const orm = await openDatabase(options.database ?? databaseTarget(config));
+  // Until the database, its schema and Redis answer, a start-up server says alive (/healthz) and not ready (/readyz).
+  const startup = options.http !== false ? await StartupServer.listen(config.HTTP_HOST, config.HTTP_PORT) : undefined;
+  const closeStartup = async (err: unknown): Promise<never> => {
+    await startup?.close();
+    throw err;
+  };
+  const orm = await startDatabase({ target: options.database ?? databaseTarget(config), migrateOnStart: config.MIGRATE_ON_START === 'true', logger, ...(startup ? { reporter: startup } : {}) }).catch(closeStartup);
+  if (config.mode === 'scale') await waitForRedis({ url: config.REDIS_URL!, logger, ...(startup ? { reporter: startup } : {}) }).catch(closeStartup);
   // WhatsApp keeps one connection per session: only processes that talk on channels open it (and load Baileys).
   const whatsapp =
     role !== 'worker' && config.WHATSAPP_ENABLED === 'true'
@@ -249,7 +256,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const { mountPartnerWebhook } = await import('./tasks/bookings/providers/partner-webhook.ts');
       mountPartnerWebhook(http, { orm, delivery: deliveryQueue, clock, secret: config.PARTNER_WEBHOOK_SECRET, logger: logger.child({ webhook: 'partner' }) });
     }
-    await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+    await startup?.close();
+    await http.listen({ host: config.HTTP_HOST, port: startup?.port ?? config.HTTP_PORT });
   }
 
   if (router) {

@@ -33,6 +33,8 @@ export const configSchema = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']),
   DATABASE_SCHEMA: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lowercase Postgres schema name').optional()),
   SQLITE_PATH: z.string().min(1).default('./data/assistant.db'),
+  MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+  LOG_FILE: z.string().min(1).default('./data/assistant.log'),
   REDIS_URL: url(['redis', 'rediss']),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, - or _').default('grandma'),
   HTTP_HOST: z.string().default('127.0.0.1'),
@@ -95,14 +97,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The one-line error for the first bad setting zod found. */
+function invalidSetting(error: z.ZodError): ConfigError {
+  const issue = error.issues[0]!;
+  return new ConfigError(`Invalid setting ${String(issue.path[0] ?? 'config')}: ${issue.message}`);
+}
+
 /** Validates an environment into a Config, or throws a ConfigError naming the first bad setting. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = String(issue.path[0] ?? 'config');
-    throw new ConfigError(`Invalid setting ${key}: ${issue.message}`);
-  }
+  if (!parsed.success) throw invalidSetting(parsed.error);
   const c = parsed.data;
   if (Boolean(c.DATABASE_URL) !== Boolean(c.REDIS_URL)) {
     const missing = c.DATABASE_URL ? 'REDIS_URL' : 'DATABASE_URL';
@@ -120,6 +124,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return { ...c, mode: c.DATABASE_URL ? 'scale' : 'embedded', model };
 }
 
+/** What a database tool (the MikroORM CLI, the migrate command) needs: where the database is, and the log level. */
+export type DatabaseSettings = Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'SQLITE_PATH' | 'LOG_LEVEL'>;
+
+/** Validates only the database settings of an environment (a database tool needs no Redis), or throws a ConfigError. */
+export function parseDatabaseSettings(env: Record<string, string | undefined>): DatabaseSettings {
+  const parsed = configSchema.pick({ DATABASE_URL: true, DATABASE_SCHEMA: true, SQLITE_PATH: true, LOG_LEVEL: true }).safeParse(env);
+  if (!parsed.success) throw invalidSetting(parsed.error);
+  return parsed.data;
+}
+
 /** Reads .env (when present) into process.env without overriding what is already set. */
 export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
@@ -130,6 +144,22 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     loadDotEnv();
     return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Awaits a start-up step (building the app, migrating); a ConfigError it throws — bad credentials or an unknown
+ * database, found only when the service answers — prints its one line and exits, like a bad setting at load.
+ */
+export async function exitOnConfigError<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

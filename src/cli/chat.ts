@@ -1,4 +1,4 @@
 /** `npm run chat`: talk to the assistant as one elder from the terminal; works with piped input too. */
 import { runAssistant } from './run-assistant.ts';
 
-await runAssistant({ http: false, exitWhenInputEnds: true, quietLogs: true });
+await runAssistant({ command: 'chat', http: false, exitWhenInputEnds: true });

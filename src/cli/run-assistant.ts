@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { loadConfigOrExit, describeConfig } from '../config.ts';
+import { loadConfigOrExit, describeConfig, exitOnConfigError, type Config } from '../config.ts';
 import { buildApp, type App } from '../app.ts';
 import { TerminalChannel } from '../bots/terminal-channel.ts';
-import { createLogger } from '../lib/logger.ts';
+import { createLogger, createTerminalLogger } from '../lib/logger.ts';
 import { Task } from '../tasks/task.entity.ts';
 import { MessageLog } from '../messaging/message-log.entity.ts';
 import { secretsOfConfig } from '../lib/log-masking.ts';
@@ -21,16 +21,29 @@ async function settleChat(orm: MikroORM, chatId: string, timeoutMs: number): Pro
   }
 }
 
+/** Which command started the terminal chat: `npm start` (a server too) or `npm run chat` (the chat only). */
+export type TerminalCommand = 'start' | 'chat';
+
+/**
+ * Whether the screen belongs to the conversation, so logs go to the log file (warnings also to stderr, readable):
+ * always for `npm run chat`; for `npm start` when a person sits at the terminal (stdin is a TTY) and no other
+ * channel is configured. Otherwise the process is a server and logs JSON to stderr.
+ */
+export function isQuietTerminal(command: TerminalCommand, config: Pick<Config, 'TELEGRAM_BOT_TOKEN' | 'WHATSAPP_ENABLED'>, stdinIsTTY: boolean): boolean {
+  if (command === 'chat') return true;
+  return stdinIsTTY && !config.TELEGRAM_BOT_TOKEN && config.WHATSAPP_ENABLED !== 'true';
+}
+
 /**
  * Runs the assistant with the terminal chat: `npm start` (with HTTP and sweeps, keeps running after input
  * ends) and `npm run chat` (leaves when input ends). The one place processes are started and stopped.
  */
-export async function runAssistant(options: { http: boolean; exitWhenInputEnds: boolean; quietLogs: boolean }): Promise<void> {
+export async function runAssistant(options: { command: TerminalCommand; http: boolean; exitWhenInputEnds: boolean }): Promise<void> {
   const config = loadConfigOrExit();
-  // In the terminal chat, routine logs would interleave with the conversation: warnings and errors only,
-  // unless LOG_LEVEL is set explicitly.
-  const level = options.quietLogs && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL;
-  const logger = createLogger(level, undefined, { secrets: secretsOfConfig(config) });
+  const secrets = secretsOfConfig(config);
+  const logger = isQuietTerminal(options.command, config, Boolean(process.stdin.isTTY))
+    ? createTerminalLogger(config.LOG_LEVEL, config.LOG_FILE, { secrets })
+    : createLogger(config.LOG_LEVEL, undefined, { secrets });
   logger.debug({ config: describeConfig(config) }, 'configuration');
   let app: App | undefined;
   const terminal = new TerminalChannel({
@@ -44,7 +57,7 @@ export async function runAssistant(options: { http: boolean; exitWhenInputEnds: 
       else await settleChat(app.orm, `terminal:${config.CHAT_USER}`, 15_000);
     },
   });
-  app = await buildApp({ config, logger, role: config.mode === 'scale' ? 'front' : 'all', channels: [terminal], http: options.http });
+  app = await exitOnConfigError(buildApp({ config, logger, role: config.mode === 'scale' ? 'front' : 'all', channels: [terminal], http: options.http }));
   const running = app;
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'shutting down');

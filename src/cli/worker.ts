@@ -2,7 +2,7 @@
  * `npm run worker`: a scale-mode worker process: runs tasks from BullMQ and the periodic sweeps. Run as many
  * as needed. SIGTERM stops taking jobs, finishes the one in hand, then exits.
  */
-import { loadConfigOrExit } from '../config.ts';
+import { exitOnConfigError, loadConfigOrExit } from '../config.ts';
 import { buildApp } from '../app.ts';
 import { createLogger } from '../lib/logger.ts';
 import { secretsOfConfig } from '../lib/log-masking.ts';
@@ -13,7 +13,7 @@ if (config.mode !== 'scale') {
   process.exit(1);
 }
 const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: secretsOfConfig(config) });
-const app = await buildApp({ config, logger, role: 'worker', http: config.WORKER_HTTP === 'true' });
+const app = await exitOnConfigError(buildApp({ config, logger, role: 'worker', http: config.WORKER_HTTP === 'true' }));
 const shutdown = async (signal: string): Promise<void> => {
   logger.info({ signal }, 'worker shutting down');
   await app.stop();

@@ -1,68 +1,40 @@
-import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { sql, type RawBuilder } from 'kysely';
-import { MikroORM, type EntityName, type Options } from '@mikro-orm/core';
-import { LibSqlDriver } from '@mikro-orm/libsql';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
-import { entities } from './entities.ts';
+import { MikroORM, type EntityName } from '@mikro-orm/core';
+import { ormOptions, type DatabaseTarget } from '../../mikro-orm.config.ts';
+import type { LockingMigrator } from './locking-migrator.ts';
 
-/** Where the database lives: a SQLite file (embedded) or a Postgres URL (scale), optionally in its own schema. */
-export type DatabaseTarget =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgresql'; url: string; schema?: string };
+export { databaseTarget, ormOptions, type DatabaseTarget } from '../../mikro-orm.config.ts';
 
-const migrationsDir = (kind: DatabaseTarget['kind']): string =>
-  fileURLToPath(new URL(`./migrations/${kind}`, import.meta.url));
-
-/** MikroORM options for a target; shared by the app, the migration tool and the tests. */
-export function ormOptions(target: DatabaseTarget): Partial<Options> {
-  const common = {
-    entities,
-    extensions: [Migrator],
-    debug: false,
-    allowGlobalContext: false,
-    migrations: {
-      path: migrationsDir(target.kind),
-      pathTs: migrationsDir(target.kind),
-      glob: '!(*.d).{js,ts}',
-      emit: 'ts' as const,
-      snapshot: false,
-      silent: true,
-    },
-  };
-  if (target.kind === 'sqlite') {
-    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
-    return { ...common, driver: LibSqlDriver, dbName: target.path };
-  }
-  return {
-    ...common,
-    driver: PostgreSqlDriver,
-    clientUrl: target.url,
-    ...(target.schema ? { schema: target.schema } : {}),
-    // pg-pool closes a connection idle for 10 s by default: between two bursts the pool shrinks, and the next
-    // burst pays for new connections (a new Postgres backend, cold catalog caches) just when load rises.
-    // Telegram bench (b): p99 326–370 ms with 10 s, 58–126 ms with five minutes.
-    pool: { min: 0, max: 20, idleTimeoutMillis: 5 * 60_000 },
-  };
+/** Creates the ORM for a target without touching the database (MikroORM connects on the first query). */
+export async function createOrm(target: DatabaseTarget): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(target));
 }
 
-/** Opens the database and applies every pending migration (migrations are committed and run at start). */
+/** Sets the SQLite connection up for one writer and many readers (no-op on Postgres). */
+export async function prepareConnection(orm: MikroORM, target: DatabaseTarget): Promise<void> {
+  if (target.kind !== 'sqlite') return;
+  const conn = orm.em.getConnection();
+  await conn.execute('pragma journal_mode = wal');
+  await conn.execute('pragma busy_timeout = 5000');
+  // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses nothing (the WAL
+  // is on disk), only a power cut can drop the last moments' commits — the usual setting for WAL.
+  await conn.execute('pragma synchronous = normal');
+}
+
+/** The ORM's migrator, which takes the schema's advisory lock for every run (registered in mikro-orm.config.ts). */
+export function migratorOf(orm: MikroORM): LockingMigrator {
+  return orm.migrator as LockingMigrator;
+}
+
+/**
+ * Opens the database and applies every pending migration under the schema's migration lock, so any number of
+ * processes may open the same fresh schema at once. For tools and tests; the app waits for the database first
+ * (src/db/database-startup.ts).
+ */
 export async function openDatabase(target: DatabaseTarget): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(target));
-  if (target.kind === 'sqlite') {
-    const conn = orm.em.getConnection();
-    await conn.execute('pragma journal_mode = wal');
-    await conn.execute('pragma busy_timeout = 5000');
-    // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses nothing (the WAL
-    // is on disk), only a power cut can drop the last moments' commits — the usual setting for WAL.
-    await conn.execute('pragma synchronous = normal');
-  }
-  if (target.kind === 'postgresql' && target.schema) {
-    await orm.em.getConnection().execute(`create schema if not exists "${target.schema}"`);
-  }
-  await orm.migrator.up(target.kind === 'postgresql' && target.schema ? { schema: target.schema } : {});
+  const orm = await createOrm(target);
+  await prepareConnection(orm, target);
+  await migratorOf(orm).up();
   return orm;
 }
 

@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { createSecretMasker, type SecretMasker } from './log-masking.ts';
 
 /** The structured logger type used everywhere. */
@@ -13,6 +13,9 @@ export interface LoggerOptions {
    */
   secrets?: readonly (string | null | undefined)[];
 }
+
+/** Keys whose values never reach a log line, wherever they appear. */
+const REDACTED_PATHS = ['token', '*.token', 'apiKey', '*.apiKey', 'code', '*.code', 'password', '*.password', 'phone', '*.phone'];
 
 /**
  * A destination that masks each serialised line before it is written. pino writes one string per log call,
@@ -58,10 +61,71 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
       level,
       base: undefined,
       redact: {
-        paths: ['token', '*.token', 'apiKey', '*.apiKey', 'code', '*.code', 'password', '*.password', 'phone', '*.phone'],
+        paths: REDACTED_PATHS,
         censor: '***',
       },
     },
     new MaskingDestination(destination ?? pino.destination(2), createSecretMasker(options.secrets)),
+  );
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/**
+ * One JSON log line as a person reads it: `12:04:05 WARN database is not reachable yet; retrying (attempt=2
+ * reason=connect ECONNREFUSED 127.0.0.1:5432)`. What the terminal chat shows on stderr instead of JSON, with no
+ * pretty-printing library at run time.
+ */
+export function readableLogLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json.endsWith('\n') ? json : `${json}\n`;
+  }
+  const { level, time, msg, ...fields } = entry;
+  const at = typeof time === 'number' ? new Date(time).toTimeString().slice(0, 8) : '';
+  const name = typeof level === 'number' ? (LEVEL_NAMES[level] ?? String(level)) : String(level);
+  const details = Object.entries(fields)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${[at, name, typeof msg === 'string' ? msg : ''].filter(Boolean).join(' ')}${details ? ` (${details})` : ''}\n`;
+}
+
+/** Writes each log line it is given to a stream as readableLogLine renders it. */
+class ReadableDestination implements DestinationStream {
+  private readonly inner: NodeJS.WritableStream;
+
+  constructor(inner: NodeJS.WritableStream) {
+    this.inner = inner;
+  }
+
+  write(line: string): void {
+    this.inner.write(readableLogLine(line.trimEnd()));
+  }
+}
+
+/**
+ * The logger of the terminal chat, whose screen belongs to the conversation: every line at `level` goes to
+ * `file` as JSON (appended, written synchronously so nothing is lost when the chat exits), and warnings and
+ * errors also to `screen` (stderr) as one readable line each. Masked like createLogger's lines.
+ */
+export function createTerminalLogger(level: Level | 'silent', file: string, options: LoggerOptions & { screen?: NodeJS.WritableStream } = {}): Logger {
+  const mask = createSecretMasker(options.secrets);
+  const toFile = new MaskingDestination(pino.destination({ dest: file, mkdir: true, append: true, sync: true }), mask);
+  const toScreen = new MaskingDestination(new ReadableDestination(options.screen ?? process.stderr), mask);
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: {
+        paths: REDACTED_PATHS,
+        censor: '***',
+      },
+    },
+    pino.multistream([
+      { level: level === 'silent' ? 'fatal' : level, stream: toFile },
+      { level: 'warn', stream: toScreen },
+    ]),
   );
 }

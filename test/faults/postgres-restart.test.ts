@@ -34,6 +34,7 @@ describe('Postgres restarted while tasks run (scale mode, real worker process)',
   let front: App;
   let worker: ChildProcess;
   let workerStderr = '';
+  let workerEnv: NodeJS.ProcessEnv;
   let frontPort: number;
   let workerPort: number;
   const prefix = `fault-pg-${randomUUID().slice(0, 8)}`;
@@ -52,11 +53,7 @@ describe('Postgres restarted while tasks run (scale mode, real worker process)',
       agent: unusedAgent,
       cron: false,
     });
-    worker = spawn(process.execPath, ['src/cli/worker.ts'], {
-      env: { ...process.env, ...env, WORKER_CONCURRENCY: '4', WORKER_HTTP: 'true', HTTP_PORT: String(workerPort) },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    worker.stderr?.on('data', (c: Buffer) => (workerStderr += c.toString('utf8')));
+    workerEnv = { ...process.env, ...env, WORKER_CONCURRENCY: '4', WORKER_HTTP: 'true', HTTP_PORT: String(workerPort) };
   }, 60_000);
 
   afterAll(async () => {
@@ -90,6 +87,10 @@ describe('Postgres restarted while tasks run (scale mode, real worker process)',
       await front.tasks.confirm(task.id);
     };
     for (let i = 0; i < TASKS; i++) await propose(i);
+    // The worker starts once every task is queued: on a busy machine, proposing one by one could otherwise let it
+    // finish them all before the outage.
+    worker = spawn(process.execPath, ['src/cli/worker.ts'], { env: workerEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    worker.stderr?.on('data', (c: Buffer) => (workerStderr += c.toString('utf8')));
     await until('the worker to be ready', async () => (await readiness(workerPort)).status === 200, 30_000);
     expect((await readiness(frontPort)).status).toBe(200);
     await until('the worker to be part-way through', async () => ((await counts())['succeeded'] ?? 0) >= 30, 30_000);
