@@ -133,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   if (config.mode === 'embedded') {
     let exec: InProcessExecutor | undefined;
-    const lazyQueue = { enqueueDeliveries: async () => exec?.enqueueDeliveries() };
+    const lazyQueue: DeliveryQueue = { enqueueDeliveries: async (messages) => exec?.enqueueDeliveries(messages) };
     runner = new TaskRunner({ orm, handlers, delivery: lazyQueue, clock, logger, leaseMs: config.TASK_LEASE_MS, backoffMs: config.TASK_BACKOFF_MS, metrics });
     exec = new InProcessExecutor({ orm, runner, delivery, clock, logger });
     executor = exec;

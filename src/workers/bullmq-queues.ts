@@ -102,7 +102,9 @@ export class BullDeliveryQueue implements DeliveryQueue {
     for (const m of messages) {
       const lane = m.lane ?? DEFAULT_LANE;
       const name = deliveryQueueName(m.channel, m.chatId, lane);
-      byQueue.set(name, [...(byQueue.get(name) ?? []), { id: m.id, lane }]);
+      const jobs = byQueue.get(name) ?? [];
+      jobs.push({ id: m.id, lane });
+      byQueue.set(name, jobs);
     }
     for (const [name, jobs] of byQueue) {
       await this.queueFor(name).addBulk(

@@ -105,13 +105,17 @@ export class InProcessDelivery implements DeliveryQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Reads the outbox for waiting messages this process can send and has not been handed. */
+  /**
+   * Reads the outbox for waiting messages this process can send and has not been handed, lane by lane (so an
+   * alert is found however many reminders wait before it).
+   */
   async scan(): Promise<void> {
     this.lastScan = performance.now();
-    const rows = await this.orm.em
-      .fork()
-      .find(MessageLog, { direction: 'out', status: 'queued' }, { fields: ['id', 'channel', 'chatId', 'lane'], orderBy: { createdAt: 'asc' }, limit: SCAN_BATCH });
-    for (const row of rows) this.take(row.id, row.channel, row.chatId, row.lane);
+    const em = this.orm.em.fork();
+    for (const lane of LANES) {
+      const rows = await em.find(MessageLog, { direction: 'out', status: 'queued', lane }, { fields: ['id', 'channel', 'chatId', 'lane'], orderBy: { createdAt: 'asc' }, limit: SCAN_BATCH });
+      for (const row of rows) this.take(row.id, row.channel, row.chatId, row.lane);
+    }
   }
 
   private take(id: string, channel: string, chatId: string, lane: Lane): void {

@@ -215,6 +215,22 @@ describe('the WhatsApp channel', () => {
     await channel.stop();
   });
 
+  it('sends an alert that comes while reminders wait at the pace next, then replies, then the reminders', async () => {
+    const { channel, start } = aChannel();
+    const socket = await start();
+    await Promise.all([
+      channel.send({ chatId: MARGARET, text: 'reminder 1', lane: 'reminder' }),
+      channel.send({ chatId: MARGARET, text: 'reminder 2', lane: 'reminder' }),
+      channel.send({ chatId: MARGARET, text: 'weekly chart', lane: 'digest' }),
+      channel.send({ chatId: MARGARET, text: 'reminder 3' }),
+      channel.send({ chatId: FAMILY_GROUP, text: 'You said: hello', lane: 'reply' }),
+      channel.send({ chatId: FAMILY_GROUP, text: 'URGENT: Margaret needs help', lane: 'alert' }),
+    ]);
+    // The first was already on its way when the others came.
+    expect(socket.sent.map((s) => (s.content as { text: string }).text)).toEqual(['reminder 1', 'URGENT: Margaret needs help', 'You said: hello', 'reminder 2', 'reminder 3', 'weekly chart']);
+    await channel.stop();
+  });
+
   it('uses the configured pace, and does not wait when the previous message is long gone', async () => {
     const { channel, start, clock, sleeps } = aChannel({ minSendIntervalMs: 4000, maxSendJitterMs: 0 });
     const socket = await start();

@@ -2,13 +2,14 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { FakeClock } from '../../src/lib/clock.ts';
 import type { App } from '../../src/app.ts';
 import { MessageLog } from '../../src/messaging/message-log.entity.ts';
-import { OutboxBatch, outboundRow, type DeliveryQueue, type OutboundDraft } from '../../src/messaging/outbox.ts';
+import { OutboxBatch, outboundRow, type DeliveryQueue, type OutboundDraft, type OutboundRef } from '../../src/messaging/outbox.ts';
+import { requeueStrandedWork } from '../../src/workers/recovery.ts';
 import { openDatabase } from '../../src/db/orm.ts';
 import { ChannelPacedError } from '../../src/bots/channel-errors.ts';
 import { BullDeliveryQueue, queueSettings } from '../../src/workers/bullmq-queues.ts';
 import { MODES, REDIS_URL, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { TimedChannel } from '../support/timed-channel.ts';
-import { unusedAgent } from '../support/factories.ts';
+import { anElder, unusedAgent } from '../support/factories.ts';
 
 /** Waits (in real time: delivery is asynchronous) until the check holds. */
 async function waitUntil(check: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
@@ -96,6 +97,19 @@ describe.each(MODES)('delivery lanes (%s)', (mode) => {
     expect(channel.to('margaret')).toHaveLength(2);
   });
 
+  it("sends a task's answer in the reply lane ahead of a backlog of reminders", async () => {
+    await write(reminders(2000));
+    await waitUntil(() => channel.sent.length >= 10, 20_000, '10 sent');
+    const { elder, account } = await anElder(app.orm);
+    const task = await app.tasks.propose({ elder, kind: 'set_reminder', args: { text: 'call Sarah', at: '2026-11-25T17:00' }, requestedByAccountId: account.id, replyChannel: 'telegram', replyChatId: account.chatId });
+    const confirmed = performance.now();
+    await app.tasks.confirm(task.id);
+    await waitUntil(() => channel.to(account.chatId).length > 0, 20_000, 'the answer');
+    expect(performance.now() - confirmed).toBeLessThan(1500);
+    expect(channel.to(account.chatId)[0]!.lane).toBe('reply');
+    expect(channel.texts().filter((t) => t.startsWith('reminder')).length).toBeLessThan(1500);
+  });
+
   it("sends many elders' reminders in the order they were written, which is their due-time order", async () => {
     await write(reminders(200));
     await waitUntil(() => channel.sent.length === 200, 30_000, 'every reminder');
@@ -128,6 +142,21 @@ describe.each(MODES)('a restart with messages waiting in every lane (%s)', (mode
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.stop();
     await storage.cleanup();
+  });
+
+  it('hands waiting messages back to the queue in their lanes when the recovery sweep finds them', async () => {
+    const orm = await openDatabase(storage.database);
+    try {
+      const em = orm.em.fork();
+      const lanes = ['alert', 'escalation', 'reply', 'reminder', 'digest'] as const;
+      const rows = lanes.map((lane) => em.create(MessageLog, { ...outboundRow({ channel: 'telegram', chatId: `${lane}-chat`, text: lane, lane }), createdAt: new Date(clock.now().getTime() - 120_000) }));
+      await em.flush();
+      const handed: OutboundRef[] = [];
+      await requeueStrandedWork(orm, { enqueueTasks: async () => undefined }, { enqueueDeliveries: async (refs) => void handed.push(...refs) }, clock.now());
+      expect(handed.map((r) => [r.id, r.lane]).sort()).toEqual(rows.map((r) => [r.id, r.lane]).sort());
+    } finally {
+      await orm.close();
+    }
   });
 
   it('sends every waiting message once after the restart (and a flushed Redis), in its lane, and none already sent again', async () => {
