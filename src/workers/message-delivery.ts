@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery, MikroORM } from '@mikro-orm/core';
 import { MessageLog } from '../messaging/message-log.entity.ts';
 import { ChannelSendError, type Channel } from '../bots/channel-port.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -112,33 +112,40 @@ export class MessageDelivery {
     const text = lateText ?? row.text;
     try {
       await channel.send({ chatId: row.chatId, text, lane, ...(row.buttons ? { buttons: row.buttons } : {}), ...(row.photo ? { photo: row.photo } : {}) });
-      const sentAt = this.clock.now();
-      await em.nativeUpdate(MessageLog, mine, { status: 'sent', attempts, sentAt, error: null, sendingUntil: null, ...(lateText ? { text } : {}) });
-      this.metrics?.messages.inc({ direction: 'out', channel: row.channel });
-      if (row.dueAt) this.metrics?.reminderLateness.observe(Math.max(0, sentAt.getTime() - row.dueAt.getTime()) / 1000);
-      return true;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (err instanceof ChannelBlockedError) {
-        await this.chatBlocked(row, attempts, message);
-        return false;
-      }
-      // Not the message's fault: Telegram's 429, or the channel holding it back for its chat or for bulk pacing.
-      if (err instanceof ChannelRateLimitedError || err instanceof ChannelPacedError) {
-        const rateLimited = err instanceof ChannelRateLimitedError;
-        await em.nativeUpdate(MessageLog, mine, { sendingUntil: null, ...(rateLimited ? { error: message } : {}) });
-        throw new DeliveryRetryError(message, err.retryAfterMs ?? 1000, rateLimited);
-      }
-      const retryable = !(err instanceof ChannelSendError) || err.retryable;
-      if (retryable && attempts < this.maxAttempts) {
-        await em.nativeUpdate(MessageLog, mine, { attempts, error: message, sendingUntil: null });
-        const delayMs = err instanceof ChannelSendError && err.retryAfterMs !== undefined ? err.retryAfterMs : 500 * 2 ** (attempts - 1);
-        throw new DeliveryRetryError(message, delayMs);
-      }
-      await em.nativeUpdate(MessageLog, mine, { status: 'failed', attempts, error: message, sendingUntil: null });
-      this.logger.error({ messageId: row.id, channel: row.channel, err: message }, 'message could not be delivered');
+      return this.sendFailed(row, attempts, err, em, mine);
+    }
+    // Outside the try: a database error here must not count as a failed send (the message went out); the claim
+    // then runs out and the row is sent again, as after a crash at this point.
+    const sentAt = this.clock.now();
+    await em.nativeUpdate(MessageLog, mine, { status: 'sent', attempts, sentAt, error: null, sendingUntil: null, ...(lateText ? { text } : {}) });
+    this.metrics?.messages.inc({ direction: 'out', channel: row.channel });
+    if (row.dueAt) this.metrics?.reminderLateness.observe(Math.max(0, sentAt.getTime() - row.dueAt.getTime()) / 1000);
+    return true;
+  }
+
+  /** Records a refused send: retried later (DeliveryRetryError), or failed for good (false). */
+  private async sendFailed(row: MessageLog, attempts: number, err: unknown, em: EntityManager, mine: FilterQuery<MessageLog>): Promise<boolean> {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ChannelBlockedError) {
+      await this.chatBlocked(row, attempts, message);
       return false;
     }
+    // Not the message's fault: Telegram's 429, or the channel holding it back for its chat or for bulk pacing.
+    if (err instanceof ChannelRateLimitedError || err instanceof ChannelPacedError) {
+      const rateLimited = err instanceof ChannelRateLimitedError;
+      await em.nativeUpdate(MessageLog, mine, { sendingUntil: null, ...(rateLimited ? { error: message } : {}) });
+      throw new DeliveryRetryError(message, err.retryAfterMs ?? 1000, rateLimited);
+    }
+    const retryable = !(err instanceof ChannelSendError) || err.retryable;
+    if (retryable && attempts < this.maxAttempts) {
+      await em.nativeUpdate(MessageLog, mine, { attempts, error: message, sendingUntil: null });
+      const delayMs = err instanceof ChannelSendError && err.retryAfterMs !== undefined ? err.retryAfterMs : 500 * 2 ** (attempts - 1);
+      throw new DeliveryRetryError(message, delayMs);
+    }
+    await em.nativeUpdate(MessageLog, mine, { status: 'failed', attempts, error: message, sendingUntil: null });
+    this.logger.error({ messageId: row.id, channel: row.channel, err: message }, 'message could not be delivered');
+    return false;
   }
 
   /**

@@ -92,10 +92,15 @@ describe.each(MODES)('a reminder held up in the queue (%s)', (mode) => {
     holding = false;
     await waitUntil(() => channel.to(held.account.chatId).length === 1, 10_000, "Margaret's reminder");
     expect(channel.to(held.account.chatId)[0]!.text).toBe('Reminder: call Sarah. (This was due at 8:00 am.)');
-    const row = await app.orm.em.fork().findOneOrFail(MessageLog, { chatId: held.account.chatId, direction: 'out' });
+    // The row is marked sent just after the channel took the message.
+    const sentRow = async (): Promise<MessageLog | null> => app!.orm.em.fork().findOne(MessageLog, { chatId: held.account.chatId, direction: 'out', status: 'sent' });
+    await waitUntil(async () => (await sentRow()) !== null, 10_000, 'the row marked sent');
+    const row = await sentRow();
     expect(row).toMatchObject({ status: 'sent', text: 'Reminder: call Sarah. (This was due at 8:00 am.)', attempts: 1 });
 
-    const lateness = await app.metrics.registry.getSingleMetricAsString('assistant_reminder_lateness_seconds');
+    const latenessNow = (): Promise<string> => app!.metrics.registry.getSingleMetricAsString('assistant_reminder_lateness_seconds');
+    await waitUntil(async () => (await latenessNow()).includes('assistant_reminder_lateness_seconds_count 2'), 5000, 'both lateness figures');
+    const lateness = await latenessNow();
     expect(lateness).toContain('assistant_reminder_lateness_seconds_bucket{le="1"} 1');
     expect(lateness).toContain('assistant_reminder_lateness_seconds_bucket{le="300"} 1');
     expect(lateness).toContain('assistant_reminder_lateness_seconds_bucket{le="600"} 2');
