@@ -3,7 +3,6 @@ import { MessageLog } from '../messaging/message-log.entity.ts';
 import type { DeliveryQueue, OutboundRef } from '../messaging/outbox.ts';
 import { DEFAULT_LANE, LANES, isBulkLane, type Lane } from '../messaging/lanes.ts';
 import { DeliveryRetryError, type MessageDelivery } from './message-delivery.ts';
-import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 
 /** A waiting message as the scheduler keeps it: ids and where it goes only; the database holds the rest. */
@@ -14,7 +13,7 @@ interface Waiting {
   lane: Lane;
   /** Arrival order: within a lane, first come first served (reminders in the order their sweep found them due). */
   seq: number;
-  /** Not tried again before this instant on the app's clock (a retry's wait). */
+  /** Not tried again before this instant (performance.now()): a retry's wait, which is the platform's real time. */
   notBefore: number;
 }
 
@@ -29,7 +28,8 @@ const SCAN_EVERY_MS = 5000;
 const SCAN_BATCH = 1000;
 
 /**
- * The embedded mode's delivery: the same lanes as BullMQ's priorities, in memory over the outbox. Messages are
+ * The embedded mode's delivery: the same lanes as BullMQ's priorities, in memory over the outbox. Retries wait in
+ * real time, as BullMQ's do at scale: they follow the platform's pace (retry_after), not the app's clock. Messages are
  * handed in as they are written (and found in the database at start and every few seconds), wait in their lane,
  * and are sent by two pools — alerts and replies, and bulk — each always taking the first message of the
  * highest lane whose chat is not already being sent to. So an alert waits for no reminder beyond those in
@@ -38,7 +38,6 @@ const SCAN_BATCH = 1000;
 export class InProcessDelivery implements DeliveryQueue {
   private readonly orm: MikroORM;
   private readonly delivery: MessageDelivery;
-  private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly concurrency: DeliveryConcurrency;
   private readonly known = new Map<string, Waiting>();
@@ -56,10 +55,9 @@ export class InProcessDelivery implements DeliveryQueue {
   /** Messages sent (or settled for good) so far; the executor's drain watches it for progress. */
   settled = 0;
 
-  constructor(deps: { orm: MikroORM; delivery: MessageDelivery; clock: Clock; logger: Logger; concurrency?: Partial<DeliveryConcurrency> }) {
+  constructor(deps: { orm: MikroORM; delivery: MessageDelivery; logger: Logger; concurrency?: Partial<DeliveryConcurrency> }) {
     this.orm = deps.orm;
     this.delivery = deps.delivery;
-    this.clock = deps.clock;
     this.logger = deps.logger;
     this.concurrency = { direct: 8, bulk: 6, ...deps.concurrency };
   }
@@ -88,7 +86,7 @@ export class InProcessDelivery implements DeliveryQueue {
 
   /** Bulk sends on the channel wait this long (after a 429); alerts and replies go on. */
   holdBulk(channel: string, ms: number): void {
-    this.bulkHeldUntil.set(channel, Math.max(this.bulkHeldUntil.get(channel) ?? 0, this.clock.now().getTime() + ms));
+    this.bulkHeldUntil.set(channel, Math.max(this.bulkHeldUntil.get(channel) ?? 0, performance.now() + ms));
   }
 
   /** Called on a timer: retries whose wait is over go back to their lanes, and the outbox is read every few seconds. */
@@ -145,7 +143,7 @@ export class InProcessDelivery implements DeliveryQueue {
   /** Retries whose wait is over go back to their lane, in their place. */
   private release(): void {
     if (this.delayed.length === 0) return;
-    const now = this.clock.now().getTime();
+    const now = performance.now();
     const still: Waiting[] = [];
     for (const w of this.delayed) {
       if (w.notBefore > now) {
@@ -162,7 +160,7 @@ export class InProcessDelivery implements DeliveryQueue {
 
   /** The first message of the highest lane the pool serves whose chat is free (and, for bulk, not paused). */
   private pick(pool: 'direct' | 'bulk'): Waiting | undefined {
-    const now = this.clock.now().getTime();
+    const now = performance.now();
     // LANES is in rank order, first to last.
     for (const lane of LANES) {
       if (isBulkLane(lane) !== (pool === 'bulk')) continue;
@@ -192,7 +190,7 @@ export class InProcessDelivery implements DeliveryQueue {
           if (!(err instanceof DeliveryRetryError)) this.logger.error({ messageId: w.id, err: err instanceof Error ? err.message : String(err) }, 'could not deliver a message; trying again');
           const delayMs = err instanceof DeliveryRetryError ? err.delayMs : 1000;
           if (err instanceof DeliveryRetryError && err.rateLimited && isBulkLane(w.lane)) this.holdBulk(w.channel, delayMs);
-          w.notBefore = this.clock.now().getTime() + delayMs;
+          w.notBefore = performance.now() + delayMs;
           this.delayed.push(w);
         },
       )
@@ -205,11 +203,11 @@ export class InProcessDelivery implements DeliveryQueue {
     this.sending.add(sending);
   }
 
-  /** A timer for the next retry, measured on the app's clock; the executor's poll is the backstop. */
+  /** A timer for the next retry; the executor's poll is the backstop. */
   private arm(): void {
     if (this.timer || this.stopped || this.delayed.length === 0) return;
     const next = Math.min(...this.delayed.map((w) => w.notBefore));
-    const wait = Math.max(10, next - this.clock.now().getTime());
+    const wait = Math.max(10, next - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pump();

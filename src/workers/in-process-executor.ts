@@ -34,7 +34,7 @@ export class InProcessExecutor implements TaskQueue, DeliveryQueue {
     this.clock = deps.clock;
     this.logger = deps.logger;
     this.pollMs = deps.pollMs ?? 1000;
-    this.delivery = new InProcessDelivery({ orm: deps.orm, delivery: deps.delivery, clock: deps.clock, logger: deps.logger, ...(deps.concurrency ? { concurrency: deps.concurrency } : {}) });
+    this.delivery = new InProcessDelivery({ orm: deps.orm, delivery: deps.delivery, logger: deps.logger, ...(deps.concurrency ? { concurrency: deps.concurrency } : {}) });
   }
 
   async enqueueTasks(): Promise<void> {

@@ -65,7 +65,7 @@ describe.each(MODES)('unanswered doses escalate (%s)', (mode) => {
     expect(await tick('2026-11-24T09:00:00Z')).toEqual({ remindedAgain: 0, familyTold: 1, missed: 0 });
     const told = await channel.waitFor((m) => m.chatId === groupChatId);
     const dose = await doseOf(schedule.id);
-    expect(told).toEqual({ chatId: groupChatId, text: "Margaret hasn't confirmed their 8:00 am Metformin 500mg.", buttons: [[{ label: "I'll check", data: `dosecheck:${dose.id}` }]] });
+    expect(told).toEqual({ chatId: groupChatId, text: "Margaret hasn't confirmed their 8:00 am Metformin 500mg.", buttons: [[{ label: "I'll check", data: `dosecheck:${dose.id}` }]], lane: 'escalation' });
     expect(dose).toMatchObject({ status: 'pending', escalatedAt: at('2026-11-24T09:00:00Z'), nextActionAt: at('2026-11-24T10:00:00Z') });
     // Everyone who hears family news hears it in the same chats: the group and each linked person's own chat.
     expect(await texts(sarah.chatId)).toEqual(["Margaret hasn't confirmed their 8:00 am Metformin 500mg."]);
