@@ -4,7 +4,7 @@ import { describe, it, expect } from '@jest/globals';
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import type { AnyMessageContent, BaileysEventMap, WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys';
 import { WhatsAppChannel, VOICE_NOTE_REPLY, type WhatsAppChannelOptions, type WhatsAppSocket, type WhatsAppStatus } from '../../src/bots/whatsapp/whatsapp-channel.ts';
-import { ChannelSendError, type Inbound } from '../../src/bots/channel-port.ts';
+import { ChannelSendError, type Inbound, type RateLimitEvent } from '../../src/bots/channel-port.ts';
 import { FakeClock } from '../../src/lib/clock.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 
@@ -256,8 +256,11 @@ describe('the WhatsApp channel', () => {
     expect(closed).toBeInstanceOf(ChannelSendError);
     expect(closed).toMatchObject({ retryable: true });
 
+    const limited: RateLimitEvent[] = [];
+    channel.onRateLimited((event) => limited.push(event));
     socket.failNext = aBoom('rate-overlimit', 429);
     await expect(channel.send({ chatId: MARGARET, text: 'b' })).rejects.toMatchObject({ retryable: true, retryAfterMs: 60_000 });
+    expect(limited).toEqual([{ method: 'sendMessage', retryAfterMs: 60_000, chatId: MARGARET }]);
     socket.failNext = aBoom('not-acceptable', 406);
     await expect(channel.send({ chatId: MARGARET, text: 'c' })).rejects.toMatchObject({ retryable: false });
     socket.failNext = new Error('ENOENT: no such file, open /photos/missing.jpg');

@@ -1,7 +1,8 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import type { AnyMessageContent, BaileysEventMap, ConnectionState, WAMessage } from '@whiskeysockets/baileys';
-import { ChannelSendError, type Channel, type Inbound, type OutboundMessage } from '../channel-port.ts';
+import { ChannelSendError, type Channel, type Inbound, type OutboundMessage, type RateLimitEvent } from '../channel-port.ts';
+import { ChannelRateLimitedError } from '../channel-errors.ts';
 import { disconnectStatus, mapWhatsAppMessage, toChannelSendError, whatsAppText, WhatsAppButtonMemory, type WhatsAppVoiceNote } from './whatsapp-mapping.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -145,6 +146,7 @@ export class WhatsAppChannel implements Channel {
   private readonly buttons: WhatsAppButtonMemory;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly saves = new Set<Promise<unknown>>();
+  private readonly rateLimitListeners: ((event: RateLimitEvent) => void)[] = [];
   private onInbound: ((inbound: Inbound) => Promise<void>) | undefined;
   private connection: WhatsAppConnection | undefined;
   private detach: (() => void)[] = [];
@@ -198,9 +200,18 @@ export class WhatsAppChannel implements Channel {
         message.lane,
       );
     } catch (err) {
-      throw toChannelSendError(err);
+      const mapped = toChannelSendError(err);
+      if (mapped instanceof ChannelRateLimitedError) {
+        for (const listener of this.rateLimitListeners) listener({ method: mapped.method, retryAfterMs: mapped.retryAfterMs ?? 60_000, chatId: message.chatId });
+      }
+      throw mapped;
     }
     this.buttons.remember(message.chatId, message.buttons);
+  }
+
+  /** Calls `listener` whenever WhatsApp refuses a message for coming too fast (rate-overlimit). */
+  onRateLimited(listener: (event: RateLimitEvent) => void): void {
+    this.rateLimitListeners.push(listener);
   }
 
   /** Stops taking messages, lets the ones in hand finish, closes the socket (without logging out) and finishes saving. */
