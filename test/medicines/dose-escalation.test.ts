@@ -43,6 +43,10 @@ describe.each(MODES)('unanswered doses escalate (%s)', (mode) => {
     await dispatchDueDoses(app.orm, delivery, at(now), { lateWindowMinutes: 120 });
     const counts = await escalateUnansweredDoses(app.orm, delivery, at(now), {});
     await app.settle();
+    // Scale mode delivers on BullMQ workers: let them send before the clock moves on (a reminder still waiting
+    // when the clock has moved past its time would, rightly, say it was late).
+    const deadline = Date.now() + 10_000;
+    while ((await app.orm.em.fork().count(MessageLog, { direction: 'out', status: 'queued' })) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     return counts;
   };
   const texts = async (chatId: string) => (await app.orm.em.fork().find(MessageLog, { chatId, direction: 'out' }, { orderBy: { createdAt: 'asc' } })).map((m) => m.text);
