@@ -114,8 +114,9 @@ export async function run(args: string[]): Promise<BenchResult[]> {
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
-    const outbound = new Queue(deliveryQueueName('telegram', ''), settings);
-    const queued = await outbound.getJobCounts('waiting');
+    const outbound = new Queue(deliveryQueueName('telegram', '', 'reminder'), settings);
+    const counted = await outbound.getJobCounts('waiting', 'prioritized');
+    const queued = { waiting: (counted.waiting ?? 0) + (counted.prioritized ?? 0) };
     await outbound.close();
     if (counts.sent !== doses || queued.waiting !== doses) throw new Error(`expected ${doses} reminders queued, got ${counts.sent} sent and ${queued.waiting} waiting`);
     // Lateness against the due time, the tick being on time: how long after the tick each reminder was queued.

@@ -18,7 +18,6 @@ import type { Agent } from './agent/agent.ts';
 import { ElderDirectory } from './tasks/elders/elder-directory.ts';
 import { TaskService, type TaskQueue } from './tasks/task-service.ts';
 import { Task } from './tasks/task.entity.ts';
-import { MessageLog } from './messaging/message-log.entity.ts';
 import type { DeliveryQueue } from './messaging/outbox.ts';
 import { createTaskHandlers } from './tasks/task-handlers.ts';
 import { ButtonActionRegistry, ChatCommandRegistry, type Actor } from './tasks/button-actions.ts';
@@ -27,8 +26,9 @@ import { dispatchDueReminders } from './tasks/reminders/reminder-dispatch.ts';
 import { TaskRunner } from './workers/task-runner.ts';
 import { MessageDelivery } from './workers/message-delivery.ts';
 import { InProcessExecutor } from './workers/in-process-executor.ts';
-import { BullDeliveryQueue, BullTaskQueue, queueSettings, sendsPerSecond, startDeliveryWorker, startTaskWorker } from './workers/bullmq-queues.ts';
+import { BullDeliveryQueue, BullTaskQueue, queueSettings, sendsPerSecond, startDeliveryWorkers, startTaskWorker } from './workers/bullmq-queues.ts';
 import { requeueStrandedWork } from './workers/recovery.ts';
+import { waitingByLane } from './workers/outbox-depth.ts';
 import { Scheduler } from './workers/scheduler.ts';
 import { registerFamilyFeatures } from './tasks/family/register-family-features.ts';
 import { doseButtonActions } from './tasks/medicines/dose-buttons.ts';
@@ -126,7 +126,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders });
   const buttons = new ButtonActionRegistry();
   const commands = new ChatCommandRegistry();
-  const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics });
+  const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics, lateNoticeMinutes: config.LATE_NOTICE_MINUTES });
   const lateWindowMinutes = config.LATE_WINDOW_MINUTES;
 
   let taskQueue: TaskQueue;
@@ -134,12 +134,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let executor: InProcessExecutor | undefined;
   let redis: Redis | undefined;
   const workers: Worker[] = [];
+  const slowBulk = new Map<string, (ms: number) => Promise<void>>();
   const closers: (() => Promise<unknown>)[] = [];
   let runner: TaskRunner;
 
   if (config.mode === 'embedded') {
     let exec: InProcessExecutor | undefined;
-    const lazyQueue = { enqueueDeliveries: async () => exec?.enqueueDeliveries() };
+    const lazyQueue: DeliveryQueue = { enqueueDeliveries: async (messages) => exec?.enqueueDeliveries(messages) };
     runner = new TaskRunner({ orm, handlers, delivery: lazyQueue, clock, logger, leaseMs: config.TASK_LEASE_MS, backoffMs: config.TASK_BACKOFF_MS, metrics });
     exec = new InProcessExecutor({ orm, runner, delivery, clock, logger });
     executor = exec;
@@ -155,11 +156,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
     runner = new TaskRunner({ orm, handlers, delivery: bullDelivery, clock, logger, leaseMs: config.TASK_LEASE_MS, backoffMs: config.TASK_BACKOFF_MS, metrics });
     if (role !== 'front') workers.push(startTaskWorker(connection, runner, config.WORKER_CONCURRENCY, logger));
     for (const channel of channels) {
-      // Per-chat pacing is the channel's own; the per-bot limit must hold across every process, so BullMQ keeps it.
-      const limiter = channel.name === 'telegram' ? sendsPerSecond(config.TELEGRAM_SENDS_PER_SECOND) : undefined;
-      workers.push(startDeliveryWorker(connection, channel, delivery, logger, limiter ? { limiter } : {}));
+      // Per-chat pacing is the channel's own; the bot-wide rate of bulk sends must hold across every process, so
+      // BullMQ's limiter keeps it (alerts and replies have a queue of their own, not held to it).
+      const bulkRate = config.TELEGRAM_PAID_BROADCAST === 'true' ? config.TELEGRAM_PAID_BROADCAST_PER_SECOND : config.TELEGRAM_SENDS_PER_SECOND;
+      const started = startDeliveryWorkers(connection, channel, delivery, logger, channel.name === 'telegram' ? { bulkLimiter: sendsPerSecond(bulkRate) } : {});
+      workers.push(...started.workers);
+      slowBulk.set(channel.name, started.slowBulk);
+      closers.push(() => started.close());
     }
     closers.push(() => bullTasks.close(), () => bullDelivery.close());
+  }
+  // A 429 on any call slows the channel's bulk sending for Telegram's wait (in every process, at scale).
+  for (const channel of channels) {
+    channel.onRateLimited?.((event) => {
+      metrics.rateLimited.inc({ channel: channel.name, method: event.method });
+      executor?.delivery.holdBulk(channel.name, event.retryAfterMs);
+      void slowBulk.get(channel.name)?.(event.retryAfterMs).catch((err: unknown) => logger.warn({ err: String(err), channel: channel.name }, 'could not pause bulk sending'));
+    });
   }
   delivery.useQueue(deliveryQueue);
   for (const action of doseButtonActions({ orm, delivery: deliveryQueue, clock, refillWarnDays: config.REFILL_WARN_DAYS })) buttons.register(action);
@@ -208,11 +221,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const sweeps = [];
   if (role !== 'front') {
     sweeps.push(
-      { name: 'due-reminders', run: (now: Date) => dispatchDueReminders(orm, deliveryQueue, now, { lateWindowMinutes }) },
+      { name: 'due-reminders', run: (now: Date) => dispatchDueReminders(orm, deliveryQueue, now, { lateWindowMinutes, lateNoticeMinutes: config.LATE_NOTICE_MINUTES }) },
       {
         name: 'due-doses',
         run: (now: Date) =>
-          dispatchDueDoses(orm, deliveryQueue, now, { lateWindowMinutes, remindAgainMinutes: config.DOSE_REMIND_AGAIN_MINUTES, concurrency: config.mode === 'scale' ? 2 : 1 }),
+          dispatchDueDoses(orm, deliveryQueue, now, {
+            lateWindowMinutes,
+            lateNoticeMinutes: config.LATE_NOTICE_MINUTES,
+            remindAgainMinutes: config.DOSE_REMIND_AGAIN_MINUTES,
+            concurrency: config.mode === 'scale' ? 2 : 1,
+          }),
       },
       {
         name: 'unanswered-doses',
@@ -244,7 +262,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
         for (const status of ['pending_confirmation', 'queued', 'running'] as const) {
           metrics.tasksByStatus.set({ status }, await em.count(Task, { status, finishedAt: null }));
         }
-        metrics.queueDepth.set({ queue: 'outbound' }, await em.count(MessageLog, { direction: 'out', status: 'queued' }));
+        const lanes = await waitingByLane(orm, clock.now());
+        metrics.queueDepth.set({ queue: 'outbound' }, lanes.reduce((sum, l) => sum + l.waiting, 0));
+        for (const l of lanes) {
+          metrics.outboundWaiting.set({ lane: l.lane }, l.waiting);
+          metrics.outboundOldestAge.set({ lane: l.lane }, l.oldestAgeSeconds);
+        }
         if (taskQueue instanceof BullTaskQueue) metrics.queueDepth.set({ queue: 'tasks' }, await taskQueue.queue.count());
       },
     });

@@ -1,5 +1,6 @@
 import type { ChannelName } from '../tasks/elders/channel-account.entity.ts';
 import type { ButtonSpec } from '../messaging/message-log.entity.ts';
+import type { Lane } from '../messaging/lanes.ts';
 
 /** Who sent something, as the channel knows them. */
 export interface Sender {
@@ -40,6 +41,15 @@ export interface OutboundMessage {
   text: string;
   buttons?: ButtonSpec[][];
   photo?: string;
+  /** Its delivery lane, which decides its turn and pace in the channel (default `reminder`: paced as bulk). */
+  lane?: Lane;
+}
+
+/** The platform refused a call for coming too fast (Telegram's 429), and said when to try again. */
+export interface RateLimitEvent {
+  method: string;
+  retryAfterMs: number;
+  chatId?: string;
 }
 
 /** The one interface the pipeline knows about a chat platform; adapters translate to and from it. */
@@ -52,6 +62,8 @@ export interface Channel {
   /** Delivers one message; throws a ChannelSendError when the platform refuses. */
   send(message: OutboundMessage): Promise<void>;
   stop(): Promise<void>;
+  /** Tells `listener` of every "too many requests" from the platform, whatever the call (optional). */
+  onRateLimited?(listener: (event: RateLimitEvent) => void): void;
 }
 
 /** A send failed. `retryable` says whether trying again later can help; `retryAfterMs` when the platform said when. */

@@ -164,11 +164,12 @@ export class MessageRouter {
 
   private async reply(chat: { channel: MessageLog['channel']; chatId: string; chatType?: string }, elderId: string | null, replies: Reply[]): Promise<void> {
     if (replies.length === 0) return;
-    // The replies in one INSERT (no unit of work: nothing else commits with them), then handed to delivery.
+    // The replies in one INSERT (no unit of work: nothing else commits with them), then handed to delivery in the
+    // reply lane: the person just wrote, so they are not held to the bulk rate.
     // A millisecond apart, so that the replies read back (and are delivered) in the order they were said.
     const createdAt = Date.now();
     const rows = replies.map((r, i) => ({
-      ...outboundRow({ channel: chat.channel, chatId: chat.chatId, elderId, text: r.text, ...(r.buttons ? { buttons: r.buttons } : {}) }),
+      ...outboundRow({ channel: chat.channel, chatId: chat.chatId, elderId, text: r.text, ...(r.buttons ? { buttons: r.buttons } : {}), lane: 'reply' }),
       createdAt: new Date(createdAt + i),
     }));
     await this.orm.em.fork().insertMany(MessageLog, rows);

@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { CHANNELS } from '../tasks/elders/channel-account.entity.ts';
+import { DEFAULT_LANE, LANES } from './lanes.ts';
 
 /** A button under a message: what the person sees, and the data sent back when pressed. */
 export interface ButtonSpec {
@@ -12,12 +13,22 @@ export const MESSAGE_STATUSES = ['received', 'queued', 'sent', 'failed'] as cons
 
 /**
  * Every message in and out. Outbound rows are the outbox: written in the same transaction as the change
- * that caused them, then delivered by id, so a crash between the two loses nothing.
+ * that caused them, then delivered by id, so a crash between the two loses nothing. An outbound row carries its
+ * delivery lane (see lanes.ts), which decides its turn and its pace wherever and whenever it is delivered.
  */
 export const MessageLogSchema = defineEntity({
   name: 'MessageLog',
   tableName: 'message_log',
-  indexes: [{ properties: ['elderId', 'createdAt'] }, { properties: ['status', 'createdAt'] }],
+  indexes: [
+    { properties: ['elderId', 'createdAt'] },
+    { properties: ['status', 'createdAt'] },
+    // The messages still waiting for one chat, oldest first: a message is sent only after the ones before it
+    // (message-delivery.ts). Queued rows only, so the index stays as small as the backlog.
+    {
+      name: 'message_log_queued_chat_index',
+      expression: `create index "message_log_queued_chat_index" on "message_log" ("chat_id", "created_at") where "status" = 'queued'`,
+    },
+  ],
   properties: {
     id: p.uuid().primary(),
     direction: p.enum(['in', 'out'] as const),
@@ -35,6 +46,14 @@ export const MessageLogSchema = defineEntity({
     error: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),
+    /** Outbound: the delivery lane (turn and pace); inbound rows keep the default. */
+    lane: p.enum(LANES).default(DEFAULT_LANE),
+    /** Outbound, for reminders and dose prompts: when it was due, for its lateness and its late notice. */
+    dueAt: p.datetime().nullable(),
+    /** The text to send instead when the message goes out more than LATE_NOTICE_MINUTES after `dueAt`. */
+    lateText: p.text().nullable(),
+    /** While one sender has claimed the row: until when (a crashed sender's claim runs out). */
+    sendingUntil: p.datetime().nullable(),
   },
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { MessageLog, type ButtonSpec } from './message-log.entity.ts';
 import type { ChannelName } from '../tasks/elders/channel-account.entity.ts';
+import { DEFAULT_LANE, type Lane } from './lanes.ts';
 
 /** A message to be sent, before it is written to the outbox. */
 export interface OutboundDraft {
@@ -14,11 +15,20 @@ export interface OutboundDraft {
   accountId?: string | null;
   /** Set when one event must produce this message once, however often the event is processed. */
   idempotencyKey?: string;
+  /** Its turn and pace (see lanes.ts); default `reminder`. */
+  lane?: Lane;
+  /** For a reminder or dose prompt: when it was due (its lateness is measured from here). */
+  dueAt?: Date;
+  /** Said instead of `text` when it goes out more than LATE_NOTICE_MINUTES after `dueAt` ("… (This was due at 8:00 am.)"). */
+  lateText?: string;
 }
 
-/** Hands written outbox rows to whatever delivers them (an in-process loop or a BullMQ queue). */
+/** What the delivery queue needs of a written outbox row: its id, where it goes, and its lane (default `reminder`). */
+export type OutboundRef = Pick<MessageLog, 'id' | 'channel' | 'chatId'> & { lane?: Lane };
+
+/** Hands written outbox rows to whatever delivers them (an in-process loop or a BullMQ queue), in their lanes. */
 export interface DeliveryQueue {
-  enqueueDeliveries(messages: Pick<MessageLog, 'id' | 'channel' | 'chatId'>[]): Promise<void>;
+  enqueueDeliveries(messages: OutboundRef[]): Promise<void>;
 }
 
 /** The outbox row of a draft (all but its creation time): queued, not yet tried. */
@@ -38,6 +48,10 @@ export function outboundRow(draft: OutboundDraft) {
     attempts: 0,
     error: null,
     sentAt: null,
+    lane: draft.lane ?? DEFAULT_LANE,
+    dueAt: draft.dueAt ?? null,
+    lateText: draft.lateText ?? null,
+    sendingUntil: null,
   };
 }
 
@@ -47,10 +61,15 @@ export function outboundRow(draft: OutboundDraft) {
  */
 export class OutboxBatch {
   readonly staged: MessageLog[] = [];
+  private lastCreatedAt = 0;
 
-  /** Adds an outbound message to the caller's entity manager; it is written at the next flush or commit. */
+  /**
+   * Adds an outbound message to the caller's entity manager; it is written at the next flush or commit. Messages
+   * staged one after another get creation times at least a millisecond apart, so they are delivered in that order.
+   */
   stage(em: EntityManager, draft: OutboundDraft): MessageLog {
-    const row = em.create(MessageLog, outboundRow(draft));
+    this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
+    const row = em.create(MessageLog, { ...outboundRow(draft), createdAt: new Date(this.lastCreatedAt) });
     this.staged.push(row);
     return row;
   }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Elder } from './elders/elder.entity.ts';
 import type { Task } from './task.entity.ts';
 import type { OutboxBatch } from '../messaging/outbox.ts';
+import type { Lane } from '../messaging/lanes.ts';
 import type { Clock } from '../lib/clock.ts';
 
 /** What a handler gets while executing a task inside the task's transaction. */
@@ -19,6 +20,8 @@ export interface TaskContext {
 export interface TaskOutcome {
   result: Record<string, unknown>;
   reply?: string;
+  /** The reply's delivery lane when it is not an ordinary reply (an emergency's own answer goes as an `alert`). */
+  replyLane?: Lane;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { TaskQueue } from '../tasks/task-service.ts';
-import type { DeliveryQueue } from '../messaging/outbox.ts';
+import type { DeliveryQueue, OutboundRef } from '../messaging/outbox.ts';
 import type { Task } from '../tasks/task.entity.ts';
-import type { MessageLog } from '../messaging/message-log.entity.ts';
+import { DEFAULT_LANE, LANE_RANK, isBulkLane, type Lane } from '../messaging/lanes.ts';
 import { TaskBusyError, TaskRetryError } from '../tasks/task-errors.ts';
 import type { TaskRunner } from './task-runner.ts';
 import { DeliveryRetryError, type MessageDelivery } from './message-delivery.ts';
@@ -11,11 +11,14 @@ import type { Logger } from '../lib/logger.ts';
 /** The queue that carries task ids to the workers. */
 export const TASK_QUEUE = 'tasks';
 /**
- * The queue that carries outbound message ids for one channel to the processes that send on it. A terminal
- * chat is owned by one process, so each terminal chat has its own queue.
+ * The queue that carries outbound message ids of a lane to the processes that send on the channel: one for
+ * alerts and replies (`outbound-telegram`), one for bulk (`outbound-telegram-bulk`, which the bot-wide rate
+ * limiter holds). A terminal chat is owned by one process, so each terminal chat has one queue of its own.
  */
-export const deliveryQueueName = (channel: string, chatId: string): string =>
-  channel === 'terminal' ? `outbound-terminal-${chatId.replace(/[^A-Za-z0-9_-]/g, '_')}` : `outbound-${channel}`;
+export const deliveryQueueName = (channel: string, chatId: string, lane: Lane = DEFAULT_LANE): string => {
+  if (channel === 'terminal') return `outbound-terminal-${chatId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  return isBulkLane(lane) ? `outbound-${channel}-bulk` : `outbound-${channel}`;
+};
 
 /** Jobs carry ids only; the database holds everything else. */
 interface IdJob {
@@ -77,7 +80,15 @@ export class BullTaskQueue implements TaskQueue {
   }
 }
 
-/** Puts outbound message ids on their channel's BullMQ queue. */
+// Retries of a send are bounded by the delivery (attempts in the database), not by BullMQ; a job that still runs
+// out is re-queued by the recovery sweep, as the row is still queued.
+const DELIVERY_JOB_ATTEMPTS = 200;
+
+/**
+ * Puts outbound message ids on their channel's BullMQ queues, in their lanes: the job id is the message id (so
+ * adding twice is a no-op) and the job priority is the lane's rank, so BullMQ hands out an alert before a
+ * reply and an escalation before the morning's reminders, and reminders in the order they were written.
+ */
 export class BullDeliveryQueue implements DeliveryQueue {
   private readonly settings: QueueSettings;
   private readonly queues = new Map<string, Queue<IdJob>>();
@@ -86,18 +97,28 @@ export class BullDeliveryQueue implements DeliveryQueue {
     this.settings = settings;
   }
 
-  async enqueueDeliveries(messages: Pick<MessageLog, 'id' | 'channel' | 'chatId'>[]): Promise<void> {
-    const byQueue = new Map<string, string[]>();
+  async enqueueDeliveries(messages: OutboundRef[]): Promise<void> {
+    const byQueue = new Map<string, { id: string; lane: Lane }[]>();
     for (const m of messages) {
-      const name = deliveryQueueName(m.channel, m.chatId);
-      byQueue.set(name, [...(byQueue.get(name) ?? []), m.id]);
+      const lane = m.lane ?? DEFAULT_LANE;
+      const name = deliveryQueueName(m.channel, m.chatId, lane);
+      const jobs = byQueue.get(name) ?? [];
+      jobs.push({ id: m.id, lane });
+      byQueue.set(name, jobs);
     }
-    for (const [name, ids] of byQueue) {
+    for (const [name, jobs] of byQueue) {
       await this.queueFor(name).addBulk(
-        ids.map((id) => ({
+        jobs.map(({ id, lane }) => ({
           name: 'send',
           data: { id },
-          opts: { jobId: id, attempts: 20, backoff: { type: 'fromError' }, removeOnComplete: true, removeOnFail: true },
+          opts: {
+            jobId: id,
+            priority: LANE_RANK[lane],
+            attempts: DELIVERY_JOB_ATTEMPTS,
+            backoff: { type: 'fromError' },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
         })),
       );
     }
@@ -145,21 +166,65 @@ export function sendsPerSecond(perSecond: number): { max: number; duration: numb
   return { max: Math.max(1, perSecond), duration: 1000 };
 }
 
-/** Starts a BullMQ worker that sends a channel's outbound messages (one chat's, for an exclusive channel). */
-export function startDeliveryWorker(
+/** The delivery workers of one channel in one process. */
+export interface DeliveryWorkers {
+  workers: Worker<IdJob>[];
+  /** Pauses the bulk queue across every process for `ms` (after a 429): bulk waits, alerts and replies go on. */
+  slowBulk(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the BullMQ workers that send a channel's outbound messages: one for alerts and replies (held only to the
+ * channel's per-chat pacing) and one for bulk, held by `bulkLimiter` across every process when given (Telegram's
+ * bot-wide rate). A bulk send refused with a 429 pauses the bulk queue for Telegram's wait and goes back to the
+ * front of its lane (BullMQ's manual rate limit), using up no attempt. A terminal chat has one queue and worker.
+ */
+export function startDeliveryWorkers(
   settings: QueueSettings,
   channel: { name: string; exclusiveChatId?: string },
   delivery: MessageDelivery,
   logger: Logger,
-  options: { concurrency?: number; limiter?: { max: number; duration: number } } = {},
-): Worker<IdJob> {
-  const { concurrency = 5, limiter } = options;
-  const worker = new Worker<IdJob>(deliveryQueueName(channel.name, channel.exclusiveChatId ?? ''), async (job: Job<IdJob>) => delivery.deliver(job.data.id), {
-    ...settings,
+  options: { concurrency?: number; bulkConcurrency?: number; bulkLimiter?: { max: number; duration: number } } = {},
+): DeliveryWorkers {
+  const { concurrency = 10, bulkConcurrency = 5, bulkLimiter } = options;
+  const common = { ...settings, settings: { backoffStrategy: (_attempts: number, _type: string | undefined, err: Error | undefined) => retryDelay(err) } };
+  const onError = (err: Error): void => logger.error({ err: err.message, channel: channel.name }, 'delivery worker error');
+  const direct = new Worker<IdJob>(deliveryQueueName(channel.name, channel.exclusiveChatId ?? '', 'reply'), async (job: Job<IdJob>) => delivery.deliver(job.data.id), {
+    ...common,
     concurrency,
-    ...(limiter ? { limiter } : {}),
-    settings: { backoffStrategy: (_attempts, _type, err) => retryDelay(err) },
   });
-  worker.on('error', (err) => logger.error({ err: err.message, channel: channel.name }, 'delivery worker error'));
-  return worker;
+  direct.on('error', onError);
+  if (channel.exclusiveChatId !== undefined) return { workers: [direct], slowBulk: async () => undefined, close: () => direct.close() };
+
+  const bulkName = deliveryQueueName(channel.name, '', DEFAULT_LANE);
+  const bulkQueue = new Queue<IdJob>(bulkName, settings);
+  const slowBulk = async (ms: number): Promise<void> => {
+    // The manual rate limit only holds a queue whose workers have a limiter.
+    if (bulkLimiter) await bulkQueue.rateLimit(ms);
+  };
+  const bulk = new Worker<IdJob>(
+    bulkName,
+    async (job: Job<IdJob>) => {
+      try {
+        return await delivery.deliver(job.data.id);
+      } catch (err) {
+        if (bulkLimiter && err instanceof DeliveryRetryError && err.rateLimited) {
+          await slowBulk(err.delayMs);
+          throw Worker.RateLimitError();
+        }
+        throw err;
+      }
+    },
+    { ...common, concurrency: bulkConcurrency, ...(bulkLimiter ? { limiter: bulkLimiter } : {}) },
+  );
+  bulk.on('error', onError);
+  return {
+    workers: [direct, bulk],
+    slowBulk,
+    async close() {
+      await Promise.all([direct.close(), bulk.close()]);
+      await bulkQueue.close();
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { DeliveryQueue } from '../messaging/outbox.ts';
 
 /**
  * Hands the queue everything the database says should be in it: queued tasks that are due, tasks whose
- * worker died (lease expired), and outbound messages still waiting. Job ids are the row ids, so what is
+ * worker died (lease expired), and outbound messages still waiting (in their lanes). Job ids are the row ids, so what is
  * already queued is not added twice. This is how a flushed Redis or a crash between commit and enqueue
  * loses nothing.
  */
@@ -28,7 +28,8 @@ export async function requeueStrandedWork(orm: MikroORM, tasks: TaskQueue, deliv
   const waiting = await em.find(
     MessageLog,
     { direction: 'out', status: 'queued', createdAt: { $lt: new Date(now.getTime() - messageGraceMs) } },
-    { fields: ['id', 'channel', 'chatId'], limit: 10_000 },
+    // With its lane, so an alert goes back to the front of the queue it came from.
+    { fields: ['id', 'channel', 'chatId', 'lane'], limit: 10_000 },
   );
   if (waiting.length > 0) await delivery.enqueueDeliveries(waiting);
   return { tasks: stranded.length, messages: waiting.length };

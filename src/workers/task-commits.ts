@@ -8,6 +8,7 @@ import { ChannelAccount } from '../tasks/elders/channel-account.entity.ts';
 import type { TaskHandler, TaskOutcome } from '../tasks/task-handler.ts';
 import type { EntityManager } from '@mikro-orm/core';
 import type { OutboxBatch } from '../messaging/outbox.ts';
+import { laneOfTaskReply } from '../messaging/lanes.ts';
 import type { Clock } from '../lib/clock.ts';
 
 /** The task's transaction found that another worker took the task over; its work is rolled back. */
@@ -137,15 +138,18 @@ export class TaskCommits {
     const { task, elder, handler, args, outbox } = item;
     const outcome = await handler.execute(args, { em: tx, task, elder, outbox, clock: this.clock });
     if (!outcome.reply) return outcome;
+    const lane = outcome.replyLane ?? laneOfTaskReply(item.attempt);
     if (!item.onBehalfOf) {
-      outbox.stage(tx, { channel: task.replyChannel, chatId: task.replyChatId, elderId: task.elderId, text: outcome.reply, idempotencyKey: `task-reply:${task.id}` });
+      outbox.stage(tx, { channel: task.replyChannel, chatId: task.replyChatId, elderId: task.elderId, text: outcome.reply, idempotencyKey: `task-reply:${task.id}`, lane });
       return outcome;
     }
     // Replies speak to the elder ("I'll remind you…"): the elder hears it with who arranged it, the caregiver that it is done.
     const by = item.onBehalfOf.displayName ?? 'Your caregiver';
     const own = await tx.findOne(ChannelAccount, { elderId: elder.id, role: 'elder', active: true });
-    if (own) outbox.stage(tx, { channel: own.channel, chatId: own.chatId, elderId: elder.id, accountId: own.id, text: `${by} arranged this for you. ${outcome.reply}`, idempotencyKey: `task-reply:${task.id}:elder` });
-    outbox.stage(tx, { channel: task.replyChannel, chatId: task.replyChatId, elderId: task.elderId, text: `Done for ${elder.name}. ${outcome.reply}`, idempotencyKey: `task-reply:${task.id}` });
+    // The elder did not just write: for them it is a notice (unless it is an alert's).
+    const elderLane = outcome.replyLane ?? 'reminder';
+    if (own) outbox.stage(tx, { channel: own.channel, chatId: own.chatId, elderId: elder.id, accountId: own.id, text: `${by} arranged this for you. ${outcome.reply}`, idempotencyKey: `task-reply:${task.id}:elder`, lane: elderLane });
+    outbox.stage(tx, { channel: task.replyChannel, chatId: task.replyChatId, elderId: task.elderId, text: `Done for ${elder.name}. ${outcome.reply}`, idempotencyKey: `task-reply:${task.id}`, lane });
     return outcome;
   }
 

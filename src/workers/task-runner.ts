@@ -5,6 +5,7 @@ import { LeaseLostError, TaskCommits } from './task-commits.ts';
 import type { TaskHandlerRegistry } from '../tasks/task-handler.ts';
 import { PermanentTaskError, TaskBusyError, TaskRetryError } from '../tasks/task-errors.ts';
 import { OutboxBatch, type DeliveryQueue } from '../messaging/outbox.ts';
+import { laneOfTaskReply } from '../messaging/lanes.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../http/metrics.ts';
@@ -124,6 +125,7 @@ export class TaskRunner {
         elderId: task.elderId,
         text: `Sorry, ${what}. ${elderMessage ?? 'Something went wrong on my side.'} Nothing has been done.`,
         idempotencyKey: `task-failed:${task.id}`,
+        lane: laneOfTaskReply(attempt),
       });
     });
     await outbox.dispatch(this.delivery);

@@ -202,17 +202,18 @@ describe('the Telegram channel against a fake Bot API', () => {
     expect(limited).toBeInstanceOf(ChannelSendError);
     expect(limited).toMatchObject({ retryable: true, retryAfterMs: 7000 });
 
+    // A 429 pauses bulk sending for Telegram's wait; replies go on, so the rest are sent as replies.
     const other = String(aTelegramUser().id);
     fake.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
-    expect(await caught(channel.send({ chatId: other, text: 'two' }))).toMatchObject({ retryable: true });
+    expect(await caught(channel.send({ chatId: other, text: 'two', lane: 'reply' }))).toMatchObject({ retryable: true });
 
     fake.block(other);
-    const blocked = await caught(channel.send({ chatId: other, text: 'three' }));
+    const blocked = await caught(channel.send({ chatId: other, text: 'three', lane: 'reply' }));
     expect(blocked).toBeInstanceOf(ChannelBlockedError);
     expect(blocked).toMatchObject({ retryable: false, chatId: other });
 
     fake.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
-    expect(await caught(channel.send({ chatId: String(aTelegramUser().id), text: 'four' }))).toMatchObject({ retryable: false });
+    expect(await caught(channel.send({ chatId: String(aTelegramUser().id), text: 'four', lane: 'reply' }))).toMatchObject({ retryable: false });
 
     // After a 429 the chat is held for the wait: the next send is handed back at once with the rest of it.
     expect(await caught(channel.send({ chatId, text: 'again' }))).toMatchObject({ retryable: true, retryAfterMs: expect.any(Number) });

@@ -4,7 +4,7 @@ import { describe, it, expect } from '@jest/globals';
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import type { AnyMessageContent, BaileysEventMap, WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys';
 import { WhatsAppChannel, VOICE_NOTE_REPLY, type WhatsAppChannelOptions, type WhatsAppSocket, type WhatsAppStatus } from '../../src/bots/whatsapp/whatsapp-channel.ts';
-import { ChannelSendError, type Inbound } from '../../src/bots/channel-port.ts';
+import { ChannelSendError, type Inbound, type RateLimitEvent } from '../../src/bots/channel-port.ts';
 import { FakeClock } from '../../src/lib/clock.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 
@@ -215,6 +215,22 @@ describe('the WhatsApp channel', () => {
     await channel.stop();
   });
 
+  it('sends an alert that comes while reminders wait at the pace next, then replies, then the reminders', async () => {
+    const { channel, start } = aChannel();
+    const socket = await start();
+    await Promise.all([
+      channel.send({ chatId: MARGARET, text: 'reminder 1', lane: 'reminder' }),
+      channel.send({ chatId: MARGARET, text: 'reminder 2', lane: 'reminder' }),
+      channel.send({ chatId: MARGARET, text: 'weekly chart', lane: 'digest' }),
+      channel.send({ chatId: MARGARET, text: 'reminder 3' }),
+      channel.send({ chatId: FAMILY_GROUP, text: 'You said: hello', lane: 'reply' }),
+      channel.send({ chatId: FAMILY_GROUP, text: 'URGENT: Margaret needs help', lane: 'alert' }),
+    ]);
+    // The first was already on its way when the others came.
+    expect(socket.sent.map((s) => (s.content as { text: string }).text)).toEqual(['reminder 1', 'URGENT: Margaret needs help', 'You said: hello', 'reminder 2', 'reminder 3', 'weekly chart']);
+    await channel.stop();
+  });
+
   it('uses the configured pace, and does not wait when the previous message is long gone', async () => {
     const { channel, start, clock, sleeps } = aChannel({ minSendIntervalMs: 4000, maxSendJitterMs: 0 });
     const socket = await start();
@@ -240,8 +256,11 @@ describe('the WhatsApp channel', () => {
     expect(closed).toBeInstanceOf(ChannelSendError);
     expect(closed).toMatchObject({ retryable: true });
 
+    const limited: RateLimitEvent[] = [];
+    channel.onRateLimited((event) => limited.push(event));
     socket.failNext = aBoom('rate-overlimit', 429);
     await expect(channel.send({ chatId: MARGARET, text: 'b' })).rejects.toMatchObject({ retryable: true, retryAfterMs: 60_000 });
+    expect(limited).toEqual([{ method: 'sendMessage', retryAfterMs: 60_000, chatId: MARGARET }]);
     socket.failNext = aBoom('not-acceptable', 406);
     await expect(channel.send({ chatId: MARGARET, text: 'c' })).rejects.toMatchObject({ retryable: false });
     socket.failNext = new Error('ENOENT: no such file, open /photos/missing.jpg');

@@ -39,6 +39,16 @@ describe('configuration', () => {
     expect(() => parseConfig({ TELEGRAM_UPDATES_IN_FLIGHT: '0' })).toThrow(/^Invalid setting TELEGRAM_UPDATES_IN_FLIGHT:/);
   });
 
+  it("says a reminder is late after five minutes unless told, and caps paid broadcasts at Telegram's 1,000 a second", () => {
+    expect(parseConfig({}).LATE_NOTICE_MINUTES).toBe(5);
+    expect(parseConfig({ LATE_NOTICE_MINUTES: '10' }).LATE_NOTICE_MINUTES).toBe(10);
+    expect(() => parseConfig({ LATE_NOTICE_MINUTES: '-1' })).toThrow(/^Invalid setting LATE_NOTICE_MINUTES:/);
+    expect(parseConfig({}).TELEGRAM_PAID_BROADCAST).toBe('false');
+    expect(parseConfig({ TELEGRAM_PAID_BROADCAST: 'true' }).TELEGRAM_PAID_BROADCAST_PER_SECOND).toBe(1000);
+    expect(() => parseConfig({ TELEGRAM_PAID_BROADCAST_PER_SECOND: '5000' })).toThrow(/^Invalid setting TELEGRAM_PAID_BROADCAST_PER_SECOND:/);
+    expect(() => parseConfig({ TELEGRAM_PAID_BROADCAST: 'yes' })).toThrow(/^Invalid setting TELEGRAM_PAID_BROADCAST:/);
+  });
+
   it('masks secrets when the configuration is described', () => {
     const described = describeConfig(parseConfig({ OPENAI_API_KEY: 'sk-secret', DATABASE_URL: 'postgresql://u:pw@h/db', REDIS_URL: 'redis://h' }));
     expect(JSON.stringify(described)).not.toContain('sk-secret');

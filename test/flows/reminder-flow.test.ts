@@ -58,7 +58,7 @@ describe.each(MODES)('a reminder from chat to delivery (%s)', (mode) => {
     await Promise.all([app.tick(), second?.tick()]);
     await settle();
     const fired = await channel.waitFor((m) => m.text.startsWith('Reminder:'));
-    expect(fired).toEqual({ chatId: 'chat-margaret', text: 'Reminder: call Sarah.' });
+    expect(fired).toEqual({ chatId: 'chat-margaret', text: 'Reminder: call Sarah.', lane: 'reminder' });
     await app.tick();
     await settle();
     await new Promise((r) => setTimeout(r, 200));

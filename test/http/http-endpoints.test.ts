@@ -6,6 +6,8 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { MODES, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
 import { unusedAgent } from '../support/factories.ts';
+import { MessageLog } from '../../src/messaging/message-log.entity.ts';
+import { outboundRow } from '../../src/messaging/outbox.ts';
 
 describe.each(MODES)('health, readiness and metrics over HTTP (%s)', (mode) => {
   let storage: TestStorage;
@@ -43,5 +45,24 @@ describe.each(MODES)('health, readiness and metrics over HTTP (%s)', (mode) => {
     expect(text).toContain('assistant_queue_depth{queue="outbound"} 0');
     expect(text).toContain('# TYPE assistant_messages_total counter');
     expect(text).toContain('# TYPE assistant_task_runs_total counter');
+    expect(text).toContain('# TYPE assistant_reminder_lateness_seconds histogram');
+    expect(text).toContain('# TYPE assistant_rate_limited_total counter');
+    for (const lane of ['alert', 'escalation', 'reply', 'reminder', 'digest']) {
+      expect(text).toContain(`assistant_outbound_waiting{lane="${lane}"} 0`);
+      expect(text).toContain(`assistant_outbound_oldest_age_seconds{lane="${lane}"} 0`);
+    }
+  });
+
+  it('exposes how many messages wait in each lane and how long the oldest has waited', async () => {
+    // A WhatsApp digest, which this process has no channel to send: it waits.
+    const em = app.orm.em.fork();
+    em.create(MessageLog, { ...outboundRow({ channel: 'whatsapp', chatId: '447700900123@s.whatsapp.net', text: 'Your week', lane: 'digest' }), createdAt: new Date(Date.now() - 120_000) });
+    await em.flush();
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('assistant_outbound_waiting{lane="digest"} 1');
+    expect(text).toContain('assistant_outbound_waiting{lane="alert"} 0');
+    const age = Number(/assistant_outbound_oldest_age_seconds\{lane="digest"\} ([\d.]+)/.exec(text)?.[1]);
+    expect(age).toBeGreaterThanOrEqual(119);
+    expect(age).toBeLessThan(600);
   });
 });

@@ -86,6 +86,7 @@ describe.each(MODES)('due doses are sent (%s)', (mode) => {
     expect(sent).toEqual({
       chatId: account.chatId,
       text: 'Time for your Metformin 500mg (8:00 am).',
+      lane: 'reminder',
       buttons: [[
         { label: 'Taken', data: `dose:${dose!.id}:taken` },
         { label: 'Snooze 10 min', data: `dose:${dose!.id}:snooze` },
@@ -171,6 +172,8 @@ describe.each(MODES)('due doses are sent (%s)', (mode) => {
     const { elder, account } = await anElder(app.orm);
     const schedule = await aSchedule(app.orm, elder, at('2027-03-27T00:00:00Z'), { times: ['08:00'] });
     await sweep('2027-03-27T08:00:00Z');
+    // Sent on its day (a day later it would say it was late).
+    await waitUntil(() => channel.to(account.chatId).length === 1);
     await sweep('2027-03-28T06:59:00Z');
     expect(await dosesOf(schedule.id)).toHaveLength(1);
     await sweep('2027-03-28T07:00:00Z');

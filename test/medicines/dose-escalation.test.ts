@@ -43,6 +43,10 @@ describe.each(MODES)('unanswered doses escalate (%s)', (mode) => {
     await dispatchDueDoses(app.orm, delivery, at(now), { lateWindowMinutes: 120 });
     const counts = await escalateUnansweredDoses(app.orm, delivery, at(now), {});
     await app.settle();
+    // Scale mode delivers on BullMQ workers: let them send before the clock moves on (a reminder still waiting
+    // when the clock has moved past its time would, rightly, say it was late).
+    const deadline = Date.now() + 10_000;
+    while ((await app.orm.em.fork().count(MessageLog, { direction: 'out', status: 'queued' })) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     return counts;
   };
   const texts = async (chatId: string) => (await app.orm.em.fork().find(MessageLog, { chatId, direction: 'out' }, { orderBy: { createdAt: 'asc' } })).map((m) => m.text);
@@ -65,7 +69,7 @@ describe.each(MODES)('unanswered doses escalate (%s)', (mode) => {
     expect(await tick('2026-11-24T09:00:00Z')).toEqual({ remindedAgain: 0, familyTold: 1, missed: 0 });
     const told = await channel.waitFor((m) => m.chatId === groupChatId);
     const dose = await doseOf(schedule.id);
-    expect(told).toEqual({ chatId: groupChatId, text: "Margaret hasn't confirmed their 8:00 am Metformin 500mg.", buttons: [[{ label: "I'll check", data: `dosecheck:${dose.id}` }]] });
+    expect(told).toEqual({ chatId: groupChatId, text: "Margaret hasn't confirmed their 8:00 am Metformin 500mg.", buttons: [[{ label: "I'll check", data: `dosecheck:${dose.id}` }]], lane: 'escalation' });
     expect(dose).toMatchObject({ status: 'pending', escalatedAt: at('2026-11-24T09:00:00Z'), nextActionAt: at('2026-11-24T10:00:00Z') });
     // Everyone who hears family news hears it in the same chats: the group and each linked person's own chat.
     expect(await texts(sarah.chatId)).toEqual(["Margaret hasn't confirmed their 8:00 am Metformin 500mg."]);

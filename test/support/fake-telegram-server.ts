@@ -56,8 +56,13 @@ export interface ScriptedError {
 
 /** The limits the fake enforces with 429s; by default Telegram's. */
 export interface FakeLimits {
-  /** Sliding window over all message sends of the bot. */
+  /**
+   * Sliding window over the bot's bulk notifications: sends to chats where nobody wrote in the last minute.
+   * Replies to a chat that just wrote are not counted (grammY's "Flood Limits" reading of Telegram's Bot FAQ).
+   */
   bot: { max: number; windowMs: number };
+  /** Sliding window over paid broadcasts (allow_paid_broadcast), which skip the bot-wide window; default 1,000/s. */
+  paid?: { max: number; windowMs: number };
   /** Token bucket per private chat: a small burst, then `perSecond`. */
   privateChat: { burst: number; perSecond: number };
   /** Sliding window per group. */
@@ -72,6 +77,8 @@ export const TELEGRAM_FAKE_LIMITS: FakeLimits = {
 };
 
 const SEND_METHODS = new Set(['sendMessage', 'sendPhoto']);
+/** A chat whose person wrote this recently is being replied to, not sent a bulk notification. */
+const REPLY_WINDOW_MS = 60_000;
 
 /** A person for the fake's scripted updates. */
 export const aTelegramUser = (overrides: Partial<TgUser> = {}): TgUser => ({
@@ -121,6 +128,10 @@ export class FakeTelegramServer {
   private readonly failures: { method: string; error: ScriptedError; chatId?: string; skip: number }[] = [];
   private readonly blocked = new Set<string>();
   private readonly botSends: number[] = [];
+  private readonly paidSends: number[] = [];
+  private readonly lastWrote = new Map<string, number>();
+  private stormUntil = 0;
+  private stormRetryAfter = 1;
   private readonly groupSends = new Map<string, number[]>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private webhook: { url: string; secret?: string } | undefined;
@@ -162,6 +173,8 @@ export class FakeTelegramServer {
   /** Queues an update (given without update_id) for the bot; returns it with its id. */
   pushUpdate(update: Omit<TgUpdate, 'update_id'>): TgUpdate {
     const full = { update_id: this.nextUpdateId++, ...update };
+    const chat = (update.message?.chat ?? (update.callback_query?.message as { chat?: unknown } | undefined)?.chat ?? update.callback_query?.from) as { id?: number } | undefined;
+    if (chat?.id !== undefined) this.lastWrote.set(String(chat.id), performance.now());
     this.pending.push(full);
     this.deliver();
     return full;
@@ -209,6 +222,12 @@ export class FakeTelegramServer {
   /** The next call of a method (to one chat, when given; after `skip` calls that succeed) fails with this error. */
   failNext(method: string, error: ScriptedError, chatId?: string | number, skip = 0): void {
     this.failures.push({ method, error, skip, ...(chatId !== undefined ? { chatId: String(chatId) } : {}) });
+  }
+
+  /** A flood: for `ms` every send answers 429 with `retryAfterSeconds`, as Telegram does when a bot overdid it. */
+  tooManyRequestsFor(ms: number, retryAfterSeconds = 1): void {
+    this.stormUntil = performance.now() + ms;
+    this.stormRetryAfter = retryAfterSeconds;
   }
 
   /** The person blocked the bot: sends to the chat answer 403. */
@@ -336,7 +355,7 @@ export class FakeTelegramServer {
     if (typeof p.caption === 'string' && p.caption.length > 1024) return { error_code: 400, description: 'Bad Request: message caption is too long' };
     const markup = p.reply_markup as TgMessage['reply_markup'] | undefined;
     if (markup?.inline_keyboard.some((row) => row.some((b) => Buffer.byteLength(b.callback_data ?? '') > 64))) return { error_code: 400, description: 'Bad Request: BUTTON_DATA_INVALID' };
-    const limited = this.rateLimit(chatId);
+    const limited = this.rateLimit(chatId, p.allow_paid_broadcast === true || p.allow_paid_broadcast === 'true');
     if (limited) return limited;
     const chat: TgChat = chatId.startsWith('-') ? { id: Number(chatId), type: 'supergroup', title: 'Group' } : { id: Number(chatId), type: 'private' };
     const message: TgMessage = { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, from: this.bot };
@@ -353,16 +372,25 @@ export class FakeTelegramServer {
     return { result: message };
   }
 
-  /** Telegram's limits: 30 messages/s per bot, about 1/s per private chat after a small burst, 20/min per group. */
-  private rateLimit(chatId: string): ScriptedError | undefined {
+  /**
+   * Telegram's limits: 30 bulk messages/s per bot (replies to a chat that wrote in the last minute are not held to
+   * it; paid broadcasts have their own 1,000/s), about 1/s per private chat after a small burst, 20/min per group.
+   */
+  private rateLimit(chatId: string, paid: boolean): ScriptedError | undefined {
     const now = performance.now();
     const tooMany = (waitMs: number): ScriptedError => {
       const retry_after = Math.max(1, Math.ceil(waitMs / 1000));
       return { error_code: 429, description: `Too Many Requests: retry after ${retry_after}`, parameters: { retry_after } };
     };
-    const { bot, privateChat, group } = this.limits;
-    while (this.botSends.length > 0 && this.botSends[0]! <= now - bot.windowMs) this.botSends.shift();
-    if (this.botSends.length >= bot.max) return tooMany(this.botSends[0]! + bot.windowMs - now);
+    if (now < this.stormUntil) return tooMany(this.stormRetryAfter * 1000);
+    const { privateChat, group } = this.limits;
+    const replying = now - (this.lastWrote.get(chatId) ?? Number.NEGATIVE_INFINITY) < REPLY_WINDOW_MS;
+    const window = paid ? (this.limits.paid ?? { max: 1000, windowMs: 1000 }) : this.limits.bot;
+    const sends = paid ? this.paidSends : replying ? undefined : this.botSends;
+    if (sends) {
+      while (sends.length > 0 && sends[0]! <= now - window.windowMs) sends.shift();
+      if (sends.length >= window.max) return tooMany(sends[0]! + window.windowMs - now);
+    }
     if (chatId.startsWith('-')) {
       const sends = (this.groupSends.get(chatId) ?? []).filter((t) => t > now - group.windowMs);
       if (sends.length >= group.max) return tooMany(sends[0]! + group.windowMs - now);
@@ -376,7 +404,7 @@ export class FakeTelegramServer {
       b.tokens -= 1;
       this.buckets.set(chatId, b);
     }
-    this.botSends.push(now);
+    sends?.push(now);
     return undefined;
   }
 

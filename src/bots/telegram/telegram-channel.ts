@@ -4,10 +4,14 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { CallbackQuery, InlineKeyboardMarkup, InputFile, Message, Update, UserFromGetMe } from 'telegraf/types';
-import { ChannelSendError, type Channel, type Inbound, type OutboundMessage, type Sender } from '../channel-port.ts';
-import { ChannelBlockedError } from '../channel-errors.ts';
+import { ChannelSendError, type Channel, type Inbound, type OutboundMessage, type RateLimitEvent, type Sender } from '../channel-port.ts';
+import { ChannelBlockedError, ChannelRateLimitedError } from '../channel-errors.ts';
 import type { ButtonSpec } from '../../messaging/message-log.entity.ts';
+import { DEFAULT_LANE, isBulkLane, type Lane } from '../../messaging/lanes.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { SendPacer, type RateLimit, type SendLimits } from './send-pacer.ts';
+
+export type { RateLimit } from './send-pacer.ts';
 
 /** Telegram refuses message texts longer than this (characters after entity parsing). */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -16,22 +20,20 @@ export const TELEGRAM_CAPTION_LIMIT = 1024;
 /** The callback data of the single button a pressed keyboard is replaced with; presses on it are ignored. */
 export const NOOP_BUTTON_DATA = 'noop';
 
-/** At most `max` messages may start within any `windowMs`. */
-export interface RateLimit {
-  max: number;
-  windowMs: number;
-}
-
 /**
  * Telegram's published limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
- * about 30 messages a second per bot, about one a second per private chat (short bursts allowed), 20 a minute
- * per group. The private-chat window allows a burst of three, then one a second on average.
+ * about 30 messages a second per bot for bulk notifications, about one a second per private chat (short bursts
+ * allowed), 20 a minute per group. The private-chat window allows a burst of three, then one a second on average.
+ * Replies to someone who just wrote are not held to the bot-wide 30 (grammY's "Flood Limits" reading of the FAQ).
  */
 export const TELEGRAM_LIMITS: { bot: RateLimit; privateChat: RateLimit; group: RateLimit } = {
   bot: { max: 30, windowMs: 1000 },
   privateChat: { max: 3, windowMs: 3000 },
   group: { max: 20, windowMs: 60_000 },
 };
+
+/** The most paid broadcasts (allow_paid_broadcast) Telegram takes per second. */
+export const TELEGRAM_PAID_BROADCAST_MAX = 1000;
 
 /** Turns a voice message into words, through an OpenAI-compatible transcription endpoint or a test double. */
 export interface VoiceTranscriber {
@@ -47,8 +49,15 @@ export interface TelegramChannelOptions {
   /** When set, voice messages are transcribed and routed as text; otherwise the elder is asked to type. */
   transcriber?: VoiceTranscriber;
   limits?: Partial<typeof TELEGRAM_LIMITS>;
-  /** How long a send may wait for its chat's turn before it is handed back to the queue to retry later. */
+  /**
+   * Paid broadcasts (TELEGRAM_PAID_BROADCAST): bulk sends carry allow_paid_broadcast and are paced to this rate
+   * instead of the bot-wide 30/s. Telegram charges 0.1 Star for each such message.
+   */
+  paidBroadcast?: { perSecond: number };
+  /** How long a send may wait for a turn of the bot-wide rate before it is handed back to the queue to retry later. */
   maxSendWaitMs?: number;
+  /** How long a send may wait for its own chat's turn; longer waits are handed back at once (default 1500 ms). */
+  maxChatWaitMs?: number;
   /** Seconds a getUpdates long poll is held open by Telegram. */
   pollTimeoutSeconds?: number;
   /** Updates being handled at once before polling (or the webhook) waits (default REMOTE_UPDATES_IN_FLIGHT). */
@@ -84,7 +93,9 @@ export class TelegramChannel implements Channel {
   private readonly transcriber: VoiceTranscriber | undefined;
   private readonly pacer: SendPacer;
   private readonly updates: ChatOrderedQueue;
-  private readonly maxSendWaitMs: number;
+  private readonly waitBounds: { maxWaitMs: number; maxChatWaitMs: number };
+  private readonly paidBroadcast: boolean;
+  private readonly rateLimitListeners: ((event: RateLimitEvent) => void)[] = [];
   private readonly pollTimeoutSeconds: number;
   private readonly partsSent = new BoundedMap<string, number>(1000);
   private webhook: TelegramWebhookSettings | undefined;
@@ -98,9 +109,12 @@ export class TelegramChannel implements Channel {
     this.logger = options.logger.child({ channel: 'telegram' });
     this.bot = new Telegraf(options.token, { telegram: options.apiRoot ? { apiRoot: options.apiRoot } : {}, handlerTimeout: 120_000 });
     this.transcriber = options.transcriber;
-    this.pacer = new SendPacer({ ...TELEGRAM_LIMITS, ...options.limits });
+    const paid = options.paidBroadcast ? Math.min(TELEGRAM_PAID_BROADCAST_MAX, Math.max(1, options.paidBroadcast.perSecond)) : TELEGRAM_PAID_BROADCAST_MAX;
+    const limits: SendLimits = { ...TELEGRAM_LIMITS, ...options.limits, paid: { max: paid, windowMs: 1000 } };
+    this.pacer = new SendPacer(limits);
+    this.paidBroadcast = options.paidBroadcast !== undefined;
     this.updates = new ChatOrderedQueue(options.maxUpdatesInFlight ?? REMOTE_UPDATES_IN_FLIGHT, (err) => this.logger.error({ err: describeError(err) }, 'could not handle an update'));
-    this.maxSendWaitMs = options.maxSendWaitMs ?? 5000;
+    this.waitBounds = { maxWaitMs: options.maxSendWaitMs ?? 5000, maxChatWaitMs: options.maxChatWaitMs ?? 1500 };
     this.pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
     this.bot.on('callback_query', (ctx) => this.handleButtonPress(ctx.callbackQuery, ctx.update.update_id));
     this.bot.on('message', (ctx) => this.handleMessage(ctx.message, ctx.update.update_id));
@@ -158,37 +172,61 @@ export class TelegramChannel implements Channel {
     this.onInbound = undefined;
   }
 
+  /**
+   * Sends in the message's lane: alerts first, then replies, then bulk, each within its chat's limit; bulk (and
+   * alerts) within the bot-wide rate too, or with allow_paid_broadcast when paid broadcasts are on.
+   */
   async send(message: OutboundMessage): Promise<void> {
     const parts = await planParts(message);
+    const lane = message.lane ?? DEFAULT_LANE;
     // A long message goes out in parts; a retry after a failed part continues where it stopped.
     const key = parts.length > 1 ? createHash('sha256').update(JSON.stringify(message)).digest('base64url') : undefined;
     for (let i = key ? (this.partsSent.get(key) ?? 0) : 0; i < parts.length; i++) {
-      await this.sendPart(message.chatId, parts[i]!);
+      await this.sendPart(message.chatId, parts[i]!, lane);
       if (key) this.partsSent.set(key, i + 1);
     }
     if (key) this.partsSent.delete(key);
   }
 
-  private async sendPart(chatId: string, part: OutboundPart, migrated = false): Promise<void> {
-    const release = await this.pacer.acquire(chatId, this.maxSendWaitMs);
+  /** Calls `listener` with every 429 Telegram answers, on any method. */
+  onRateLimited(listener: (event: RateLimitEvent) => void): void {
+    this.rateLimitListeners.push(listener);
+  }
+
+  private async sendPart(chatId: string, part: OutboundPart, lane: Lane, migrated = false): Promise<void> {
+    const paid = this.paidBroadcast && isBulkLane(lane);
+    const release = await this.pacer.acquire(chatId, lane, this.waitBounds, paid);
+    const method = part.kind === 'photo' ? 'sendPhoto' : 'sendMessage';
     try {
       const reply_markup = part.buttons ? inlineKeyboard(part.buttons) : undefined;
-      if (part.kind === 'photo') await this.bot.telegram.sendPhoto(chatId, part.photo, { ...(part.caption ? { caption: part.caption } : {}), ...(reply_markup ? { reply_markup } : {}) });
-      else await this.bot.telegram.sendMessage(chatId, part.text, reply_markup ? { reply_markup } : {});
+      // allow_paid_broadcast (Bot API 7.11) is newer than telegraf's types; telegraf sends every field it is given.
+      const extra: { reply_markup?: InlineKeyboardMarkup; allow_paid_broadcast?: true } = { ...(reply_markup ? { reply_markup } : {}), ...(paid ? { allow_paid_broadcast: true as const } : {}) };
+      if (part.kind === 'photo') await this.bot.telegram.sendPhoto(chatId, part.photo, { ...extra, ...(part.caption ? { caption: part.caption } : {}) });
+      else await this.bot.telegram.sendMessage(chatId, part.text, extra);
     } catch (err) {
       const movedTo = err instanceof TelegramError ? err.parameters?.migrate_to_chat_id : undefined;
       if (movedTo !== undefined && !migrated) {
         // A group upgraded to a supergroup has a new id; the family circle still has the old one.
         this.logger.warn({ chatId, movedTo: String(movedTo) }, 'telegram group moved to a new chat id; update the stored chat id');
         release();
-        return this.sendPart(String(movedTo), part, true);
+        return this.sendPart(String(movedTo), part, lane, true);
       }
-      const mapped = toChannelSendError(err, chatId);
-      if (mapped.retryAfterMs !== undefined && err instanceof TelegramError && err.code === 429) this.pacer.holdChat(chatId, mapped.retryAfterMs);
+      this.rateLimited(err, method, chatId);
+      const mapped = toChannelSendError(err, chatId, method);
+      if (mapped instanceof ChannelRateLimitedError) this.pacer.holdChat(chatId, mapped.retryAfterMs ?? 1000);
       throw mapped;
     } finally {
       release();
     }
+  }
+
+  /** A 429 on any call: bulk sending pauses for Telegram's wait, and whoever listens is told. */
+  private rateLimited(err: unknown, method: string, chatId?: string): void {
+    if (!(err instanceof TelegramError) || err.code !== 429) return;
+    const retryAfterMs = (err.parameters?.retry_after ?? 1) * 1000;
+    this.pacer.holdBulk(retryAfterMs);
+    this.logger.warn({ method, chatId, retryAfterMs }, 'telegram said too many requests');
+    for (const listener of this.rateLimitListeners) listener({ method, retryAfterMs, ...(chatId ? { chatId } : {}) });
   }
 
   private async pollUpdates(): Promise<void> {
@@ -205,6 +243,7 @@ export class TelegramChannel implements Channel {
         failures = 0;
       } catch (err) {
         if (this.abort.signal.aborted) return;
+        this.rateLimited(err, 'getUpdates');
         const waitMs = pollRetryDelay(err, failures++);
         this.logger.warn({ err: describeError(err), retryInMs: waitMs }, 'telegram getUpdates failed');
         await abortableSleep(waitMs, this.abort.signal);
@@ -270,7 +309,7 @@ export class TelegramChannel implements Channel {
       const words = (await this.transcriber.transcribe(Buffer.from(await response.arrayBuffer()), 'voice.ogg')).trim();
       if (words) {
         // Said back first, so the elder can tell whether the answer that follows is about what they meant.
-        await this.send({ chatId, text: `I heard: “${words}”` }).catch((err: unknown) => this.logger.warn({ chatId, err: describeError(err) }, 'could not say back a voice message'));
+        await this.send({ chatId, text: `I heard: “${words}”`, lane: 'reply' }).catch((err: unknown) => this.logger.warn({ chatId, err: describeError(err) }, 'could not say back a voice message'));
       }
       return words;
     } catch (err) {
@@ -285,12 +324,18 @@ export class TelegramChannel implements Channel {
     const label = message && 'reply_markup' in message ? message.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === data)?.text : undefined;
     const chatId = message ? message.chat.id : query.from.id;
     await Promise.all([
-      this.bot.telegram.answerCbQuery(query.id).catch((err: unknown) => this.logger.warn({ chatId: String(chatId), err: describeError(err) }, 'could not answer a button press')),
+      this.bot.telegram.answerCbQuery(query.id).catch((err: unknown) => {
+        this.rateLimited(err, 'answerCallbackQuery', String(chatId));
+        this.logger.warn({ chatId: String(chatId), err: describeError(err) }, 'could not answer a button press');
+      }),
       // Replaces the keyboard with the choice made, so an elder cannot press Yes twice.
       message && data !== undefined && data !== NOOP_BUTTON_DATA
         ? this.bot.telegram
             .editMessageReplyMarkup(chatId, message.message_id, undefined, { inline_keyboard: [[{ text: `✓ ${label ?? 'Done'}`, callback_data: NOOP_BUTTON_DATA }]] })
-            .catch((err: unknown) => this.logger.warn({ chatId: String(chatId), err: describeError(err) }, 'could not mark a pressed keyboard'))
+            .catch((err: unknown) => {
+              this.rateLimited(err, 'editMessageReplyMarkup', String(chatId));
+              this.logger.warn({ chatId: String(chatId), err: describeError(err) }, 'could not mark a pressed keyboard');
+            })
         : undefined,
     ]);
     if (data === undefined || data === NOOP_BUTTON_DATA || !this.onInbound) return;
@@ -376,14 +421,14 @@ function bestCut(window: string, limit: number): number {
 }
 
 /**
- * What a refusal means for delivery: 429 → retry after Telegram's `retry_after`; 5xx and network failures →
- * retry; 403 (blocked, kicked, deactivated) → ChannelBlockedError; any other 4xx → give up.
+ * What a refusal means for delivery: 429 → ChannelRateLimitedError, retry after Telegram's `retry_after`; 5xx
+ * and network failures → retry; 403 (blocked, kicked, deactivated) → ChannelBlockedError; any other 4xx → give up.
  */
-export function toChannelSendError(err: unknown, chatId: string): ChannelSendError {
+export function toChannelSendError(err: unknown, chatId: string, method = 'sendMessage'): ChannelSendError {
   if (err instanceof ChannelSendError) return err;
   if (err instanceof TelegramError) {
     const what = `telegram ${err.code}: ${err.description}`;
-    if (err.code === 429) return new ChannelSendError(what, true, (err.parameters?.retry_after ?? 1) * 1000);
+    if (err.code === 429) return new ChannelRateLimitedError(what, method, (err.parameters?.retry_after ?? 1) * 1000);
     if (err.code === 403) return new ChannelBlockedError(what, chatId);
     return new ChannelSendError(what, err.code >= 500);
   }
@@ -419,153 +464,6 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
-
-// ---- Pacing: one queue and one timer per process ------------------------------------------------------------
-
-/** The recent sends of one key: when each finished (Infinity while in flight). */
-class SendWindow {
-  private readonly limit: RateLimit;
-  private ends: { end: number }[] = [];
-
-  constructor(limit: RateLimit) {
-    this.limit = limit;
-  }
-
-  /**
-   * The earliest time a new send may start so that no `max + 1` sends fall within one window as Telegram sees
-   * them: counted from when earlier sends finished, which is after Telegram received them, whatever the latency.
-   */
-  nextStart(now: number): number {
-    this.ends = this.ends.filter((e) => e.end + this.limit.windowMs > now);
-    if (this.ends.length < this.limit.max) return now;
-    const sorted = this.ends.map((e) => e.end).sort((a, b) => b - a);
-    return sorted[this.limit.max - 1]! + this.limit.windowMs;
-  }
-
-  begin(): { end: number } {
-    const entry = { end: Number.POSITIVE_INFINITY };
-    this.ends.push(entry);
-    return entry;
-  }
-
-  get idle(): boolean {
-    return this.ends.length === 0;
-  }
-}
-
-interface Waiter {
-  chatId: string;
-  deadline: number;
-  resolve(release: () => void): void;
-  reject(err: Error): void;
-}
-
-/**
- * Grants sends their turn under the bot-wide and per-chat limits. Waiting sends sit in one FIFO list and one
- * timer wakes the list at the next time any of them may go; a send that would wait longer than its bound is
- * handed back as a retryable error carrying the wait.
- */
-class SendPacer {
-  private readonly limits: typeof TELEGRAM_LIMITS;
-  private readonly bot: SendWindow;
-  private readonly chats = new Map<string, SendWindow>();
-  private readonly heldUntil = new Map<string, number>();
-  private readonly waiting: Waiter[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
-  private lastSweep = 0;
-
-  constructor(limits: typeof TELEGRAM_LIMITS) {
-    this.limits = limits;
-    this.bot = new SendWindow(limits.bot);
-  }
-
-  /** Waits for a turn to send to the chat; the returned function must be called when the send has finished. */
-  acquire(chatId: string, maxWaitMs: number): Promise<() => void> {
-    const now = performance.now();
-    const expected = this.chatReadyAt(chatId, now) - now;
-    if (Number.isFinite(expected) && expected > maxWaitMs) return Promise.reject(tooSoon(expected));
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ chatId, deadline: now + maxWaitMs, resolve, reject });
-      this.pump();
-    });
-  }
-
-  /** After Telegram said 429 for a chat: nothing more to it until the wait is over. */
-  holdChat(chatId: string, ms: number): void {
-    this.heldUntil.set(chatId, performance.now() + ms);
-  }
-
-  private chatWindow(chatId: string): SendWindow {
-    let w = this.chats.get(chatId);
-    if (!w) {
-      w = new SendWindow(chatId.startsWith('-') ? this.limits.group : this.limits.privateChat);
-      this.chats.set(chatId, w);
-    }
-    return w;
-  }
-
-  private chatReadyAt(chatId: string, now: number): number {
-    return Math.max(this.chatWindow(chatId).nextStart(now), this.heldUntil.get(chatId) ?? 0);
-  }
-
-  private pump(): void {
-    const now = performance.now();
-    let wakeAt = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.waiting.length; ) {
-      const w = this.waiting[i]!;
-      const readyAt = Math.max(this.bot.nextStart(now), this.chatReadyAt(w.chatId, now));
-      if (readyAt <= now) {
-        this.waiting.splice(i, 1);
-        const entries = [this.bot.begin(), this.chatWindow(w.chatId).begin()];
-        let released = false;
-        w.resolve(() => {
-          if (released) return;
-          released = true;
-          const end = performance.now();
-          for (const e of entries) e.end = end;
-          this.pump();
-        });
-        continue;
-      }
-      if (now >= w.deadline) {
-        this.waiting.splice(i, 1);
-        const chatWait = this.chatReadyAt(w.chatId, now) - now;
-        w.reject(tooSoon(Number.isFinite(chatWait) && chatWait > 0 ? chatWait : 1000));
-        continue;
-      }
-      wakeAt = Math.min(wakeAt, readyAt, w.deadline);
-      i++;
-    }
-    this.arm(wakeAt, now);
-    if (now - this.lastSweep > 60_000) this.sweep(now);
-  }
-
-  private arm(at: number, now: number): void {
-    if (at === this.timerAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = at;
-    if (!Number.isFinite(at)) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.pump();
-    }, Math.max(0, Math.ceil(at - now)));
-  }
-
-  /** Forgets chats with no recent sends, so memory follows the chats active in the last minute. */
-  private sweep(now: number): void {
-    this.lastSweep = now;
-    for (const [chatId, w] of this.chats) {
-      w.nextStart(now);
-      if (w.idle && !this.waiting.some((x) => x.chatId === chatId)) this.chats.delete(chatId);
-    }
-    for (const [chatId, until] of this.heldUntil) if (until <= now) this.heldUntil.delete(chatId);
-  }
-}
-
-const tooSoon = (waitMs: number): ChannelSendError => new ChannelSendError(`telegram chat rate limit: next send in ${Math.ceil(waitMs)} ms`, true, Math.ceil(waitMs));
 
 // ---- Inbound: one chat's updates in order, chats concurrently -----------------------------------------------
 

@@ -1,10 +1,12 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import type { AnyMessageContent, BaileysEventMap, ConnectionState, WAMessage } from '@whiskeysockets/baileys';
-import { ChannelSendError, type Channel, type Inbound, type OutboundMessage } from '../channel-port.ts';
+import { ChannelSendError, type Channel, type Inbound, type OutboundMessage, type RateLimitEvent } from '../channel-port.ts';
+import { ChannelRateLimitedError } from '../channel-errors.ts';
 import { disconnectStatus, mapWhatsAppMessage, toChannelSendError, whatsAppText, WhatsAppButtonMemory, type WhatsAppVoiceNote } from './whatsapp-mapping.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { DEFAULT_LANE, LANE_RANK, type Lane } from '../../messaging/lanes.ts';
 
 /** The part of a Baileys socket the channel uses: the real `WASocket` has it, tests pass a fake. */
 export interface WhatsAppSocket {
@@ -63,12 +65,23 @@ export interface WhatsAppChannelOptions {
 /** The reply to a voice note that cannot be transcribed. */
 export const VOICE_NOTE_REPLY = "Sorry, I can't listen to voice messages yet. Could you type your message for me, please?";
 
+interface PacedSend {
+  rank: number;
+  task: () => Promise<unknown>;
+  signal: AbortSignal;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
 /**
  * One queue per process for everything sent on WhatsApp, which bans accounts that send in bursts: each message
- * waits until the interval (plus jitter) since the previous one has passed. One timer at a time, whatever the backlog.
+ * waits until the interval (plus jitter) since the previous one has passed. The waiting messages are served in
+ * their lanes' order (an alert before a reply before a reminder), then as they came; one timer at a time,
+ * whatever the backlog.
  */
 class SendPacer {
-  private tail: Promise<unknown> = Promise.resolve();
+  private waiting: PacedSend[] = [];
+  private running = false;
   private nextAt = 0;
   private readonly deps: { clock: Clock; sleep: Sleep; random: () => number; minIntervalMs: number; maxJitterMs: number };
 
@@ -76,20 +89,43 @@ class SendPacer {
     this.deps = deps;
   }
 
-  run<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    const { clock, sleep, random, minIntervalMs, maxJitterMs } = this.deps;
-    const turn = this.tail.then(async () => {
-      signal.throwIfAborted();
-      const wait = this.nextAt - clock.now().getTime();
-      if (wait > 0) await sleep(wait, signal);
-      try {
-        return await task();
-      } finally {
-        this.nextAt = clock.now().getTime() + minIntervalMs + Math.floor(random() * (maxJitterMs + 1));
-      }
+  run<T>(task: () => Promise<T>, signal: AbortSignal, lane: Lane = DEFAULT_LANE): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const send: PacedSend = { rank: LANE_RANK[lane], task, signal, resolve: (v) => resolve(v as T), reject };
+      let at = this.waiting.length;
+      while (at > 0 && this.waiting[at - 1]!.rank > send.rank) at--;
+      this.waiting.splice(at, 0, send);
+      if (!this.running) void this.serve();
     });
-    this.tail = turn.catch(() => undefined);
-    return turn;
+  }
+
+  private async serve(): Promise<void> {
+    const { clock, sleep, random, minIntervalMs, maxJitterMs } = this.deps;
+    this.running = true;
+    try {
+      while (this.waiting.length > 0) {
+        const wait = this.nextAt - clock.now().getTime();
+        let stopped: unknown;
+        if (wait > 0) await sleep(wait, this.waiting[0]!.signal).catch((err: unknown) => (stopped = err));
+        // Chosen after the wait, so a message that came meanwhile in a higher lane goes first.
+        const next = this.waiting.shift();
+        if (!next) break;
+        if (stopped !== undefined) {
+          next.reject(stopped);
+          continue;
+        }
+        try {
+          next.signal.throwIfAborted();
+          next.resolve(await next.task());
+        } catch (err) {
+          next.reject(err);
+        } finally {
+          this.nextAt = clock.now().getTime() + minIntervalMs + Math.floor(random() * (maxJitterMs + 1));
+        }
+      }
+    } finally {
+      this.running = false;
+    }
   }
 }
 
@@ -110,6 +146,7 @@ export class WhatsAppChannel implements Channel {
   private readonly buttons: WhatsAppButtonMemory;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly saves = new Set<Promise<unknown>>();
+  private readonly rateLimitListeners: ((event: RateLimitEvent) => void)[] = [];
   private onInbound: ((inbound: Inbound) => Promise<void>) | undefined;
   private connection: WhatsAppConnection | undefined;
   private detach: (() => void)[] = [];
@@ -154,14 +191,27 @@ export class WhatsAppChannel implements Channel {
     const text = whatsAppText(message);
     const content: AnyMessageContent = message.photo ? { image: { url: message.photo }, caption: text } : { text };
     try {
-      await this.pacer.run(async () => {
-        const socket = this.assertConnected();
-        await socket.sendMessage(message.chatId, content);
-      }, this.abort.signal);
+      await this.pacer.run(
+        async () => {
+          const socket = this.assertConnected();
+          await socket.sendMessage(message.chatId, content);
+        },
+        this.abort.signal,
+        message.lane,
+      );
     } catch (err) {
-      throw toChannelSendError(err);
+      const mapped = toChannelSendError(err);
+      if (mapped instanceof ChannelRateLimitedError) {
+        for (const listener of this.rateLimitListeners) listener({ method: mapped.method, retryAfterMs: mapped.retryAfterMs ?? 60_000, chatId: message.chatId });
+      }
+      throw mapped;
     }
     this.buttons.remember(message.chatId, message.buttons);
+  }
+
+  /** Calls `listener` whenever WhatsApp refuses a message for coming too fast (rate-overlimit). */
+  onRateLimited(listener: (event: RateLimitEvent) => void): void {
+    this.rateLimitListeners.push(listener);
   }
 
   /** Stops taking messages, lets the ones in hand finish, closes the socket (without logging out) and finishes saving. */
@@ -307,7 +357,7 @@ export class WhatsAppChannel implements Channel {
       await this.onInbound?.(this.buttons.resolve({ kind: 'message', sender: note.sender, updateId: note.updateId, text: text.trim() }));
       return;
     }
-    if (note.sender.chatType === 'private') await this.send({ chatId: note.sender.chatId, text: VOICE_NOTE_REPLY });
+    if (note.sender.chatType === 'private') await this.send({ chatId: note.sender.chatId, text: VOICE_NOTE_REPLY, lane: 'reply' });
   }
 
   private listen<T extends keyof BaileysEventMap>(socket: WhatsAppSocket, event: T, listener: (arg: BaileysEventMap[T]) => void): void {

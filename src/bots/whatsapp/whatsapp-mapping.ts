@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DisconnectReason, isJidBroadcast, isJidGroup, isJidNewsletter, isLidUser, jidNormalizedUser, normalizeMessageContent } from '@whiskeysockets/baileys';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { ChannelSendError, type Inbound, type InboundMessage, type OutboundMessage, type Sender } from '../channel-port.ts';
+import { ChannelRateLimitedError } from '../channel-errors.ts';
 import type { ButtonSpec } from '../../messaging/message-log.entity.ts';
 import type { Clock } from '../../lib/clock.ts';
 
@@ -108,7 +109,7 @@ export function toChannelSendError(err: unknown): ChannelSendError {
   if (aborted.safeParse(err).success) return new ChannelSendError('the WhatsApp channel stopped before sending', true);
   const message = err instanceof Error ? err.message : String(err);
   const status = disconnectStatus(err);
-  if (status === 429) return new ChannelSendError(`WhatsApp rate limit: ${message}`, true, 60_000);
+  if (status === 429) return new ChannelRateLimitedError(`WhatsApp rate limit: ${message}`, 'sendMessage', 60_000);
   const connection = status !== undefined ? CONNECTION_STATUSES.has(status) : NETWORK_ERROR.test(message);
   return new ChannelSendError(`WhatsApp did not take the message: ${message}`, connection);
 }

@@ -97,6 +97,7 @@ export async function dispatchBookingReminders(orm: MikroORM, delivery: Delivery
             text: reminderText(which, b, venueById.get(b.venueId), elder.timezone, now, leaveMinutes),
             // The start time is part of the key: a booking moved to another time is reminded again.
             idempotencyKey: `booking:${b.id}:${b.startAt.toISOString()}:reminder:${which}`,
+            lane: 'reminder',
           });
         }
         await tx.flush();

@@ -12,6 +12,7 @@ import type { TaskContext, TaskOutcome } from '../task-handler.ts';
 import { PermanentTaskError } from '../task-errors.ts';
 import { tellFamily } from '../family/family-notifier.ts';
 import type { ButtonSpec } from '../../messaging/message-log.entity.ts';
+import { laneOfTaskReply } from '../../messaging/lanes.ts';
 import { instantToLocal, localToInstant, sayClockTime, sayLocalDate, sayLocalDateTime } from '../../lib/local-time.ts';
 
 type VenueKind = (typeof VENUE_KINDS)[number];
@@ -152,7 +153,7 @@ export const orList = (items: string[]): string => (items.length <= 1 ? (items[0
 
 /** Stages the task's answer with buttons (the runner's reply carries text only); same idempotency key as the runner's reply. */
 export function replyWithButtons(ctx: TaskContext, text: string, buttons: ButtonSpec[][]): void {
-  ctx.outbox.stage(ctx.em, { channel: ctx.task.replyChannel, chatId: ctx.task.replyChatId, elderId: ctx.elder.id, text, buttons, idempotencyKey: `task-reply:${ctx.task.id}` });
+  ctx.outbox.stage(ctx.em, { channel: ctx.task.replyChannel, chatId: ctx.task.replyChatId, elderId: ctx.elder.id, text, buttons, idempotencyKey: `task-reply:${ctx.task.id}`, lane: laneOfTaskReply(ctx.task.attempts) });
 }
 
 /**

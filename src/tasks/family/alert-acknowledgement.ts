@@ -32,7 +32,7 @@ export async function acknowledgeAlert(
     const changed = await tx.nativeUpdate(Alert, { id: alert.id, status: 'open' }, { status: 'acknowledged', acknowledgedByAccountId: actorId, acknowledgedAt: request.now, nextNotifyAt: null });
     if (changed !== 1) return false;
     for (const own of await tx.find(ChannelAccount, { elderId: elder.id, role: 'elder', active: true })) {
-      outbox.stage(tx, { channel: own.channel, chatId: own.chatId, elderId: elder.id, accountId: own.id, text: `${name} has seen your alert and is on it.`, idempotencyKey: `alert-ack:${alert.id}:elder:${own.id}` });
+      outbox.stage(tx, { channel: own.channel, chatId: own.chatId, elderId: elder.id, accountId: own.id, text: `${name} has seen your alert and is on it.`, idempotencyKey: `alert-ack:${alert.id}:elder:${own.id}`, lane: 'alert' });
     }
     const here = `${request.actor.chat.channel}|${request.actor.chat.chatId}`;
     for (const chat of await findFamilyChats(tx, elder.id)) {
@@ -44,6 +44,7 @@ export async function acknowledgeAlert(
         accountId: chat.accountId,
         text: `${name} is on it: ${elder.name}'s alert "${alert.description}".`,
         idempotencyKey: `alert-ack:${alert.id}:${chat.key}`,
+        lane: 'alert',
       });
     }
     await tx.flush();

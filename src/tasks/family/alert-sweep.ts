@@ -73,6 +73,7 @@ export async function dispatchDueAlerts(orm: MikroORM, delivery: DeliveryQueue, 
             text: `URGENT, still unanswered: ${elder.name} needs help: "${alert.description}". Press "I'm on it" if you are dealing with it.`,
             buttons: ackButton(alert.id),
             idempotencyKey: `alert:${alert.id}:${alert.notifyCount + 1}:${chat.key}`,
+            lane: 'alert',
           });
         }
       }

@@ -46,12 +46,14 @@ export const emergencyAlertTask: TaskHandler<EmergencyAlertArgs> = {
       text: `URGENT: ${name} needs help: "${args.description}". Please check on ${name} now.`,
       buttons: [[{ label: "I'm on it", data: `ack:${alert.id}` }]],
       topic: 'alert',
+      lane: 'alert',
     });
     if (told > 0) alert.notifyCount = 1;
     const call = `If you are in danger, call ${emergencyNumber(ctx.elder.timezone)}.`;
     return {
       result: { alertId: alert.id, told },
       reply: told > 0 ? `I've alerted your family. ${call}` : `No family is linked yet, so I could not alert anyone. ${call}`,
+      replyLane: 'alert',
     };
   },
 };

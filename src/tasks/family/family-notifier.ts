@@ -3,6 +3,7 @@ import { ChannelAccount, type ChannelName } from '../elders/channel-account.enti
 import { FamilyCircle } from './family-circle.entity.ts';
 import { CaregiverLink } from './caregiver-link.entity.ts';
 import type { ButtonSpec } from '../../messaging/message-log.entity.ts';
+import type { Lane } from '../../messaging/lanes.ts';
 import type { TaskContext } from '../task-handler.ts';
 
 /** One chat the family hears in: the family circle's group, or a linked person's private chat. */
@@ -21,6 +22,8 @@ export interface FamilyNotice {
   buttons?: ButtonSpec[][];
   /** Tells two notices of one task apart (default 'notice'); part of each message's idempotency key. */
   topic?: string;
+  /** Its delivery lane (see lanes.ts): `alert` for an emergency; default `reminder`, a timely notice. */
+  lane?: Lane;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function tellFamily(ctx: Pick<TaskContext, 'em' | 'outbox' | 'task'
       accountId: chat.accountId,
       text: notice.text,
       ...(notice.buttons ? { buttons: notice.buttons } : {}),
+      ...(notice.lane ? { lane: notice.lane } : {}),
       idempotencyKey: `family:${ctx.task.id}:${topic}:${chat.key}`,
     });
   }

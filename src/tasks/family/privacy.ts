@@ -128,7 +128,7 @@ export class PrivacyButtons implements ButtonAction {
         this.logger.info({ elderId: id }, 'elder data deleted on request');
         // Sent here, without the elder's id, rather than as the router's reply (which it would tag with it).
         const goodbye = "Done. I've deleted everything I kept about you. If you write to me again, I'll start afresh.";
-        await sendMessages(this.orm, this.delivery, [{ channel: actor.chat.channel, chatId: actor.chat.chatId, text: goodbye }]);
+        await sendMessages(this.orm, this.delivery, [{ channel: actor.chat.channel, chatId: actor.chat.chatId, text: goodbye, lane: 'reply' }]);
         return [];
       }
       if (answer === 'me' && id === actor.account.id) {

@@ -141,6 +141,8 @@ class DoseCheckAction implements ButtonAction {
       accountId: actor.account.id,
       text: inGroup ? doseText.checking(familyName, elderName) : doseText.youAreChecking(elderName),
       idempotencyKey: claimKey,
+      // The presser's own answer: a reply (the others hear it as a notice).
+      lane: 'reply',
     });
     for (const r of others) {
       outbox.stage(tx, { channel: r.channel, chatId: r.chatId, accountId: r.accountId, elderId: dose.elderId, text: doseText.checking(familyName, elderName), idempotencyKey: `${claimKey}:${r.key}` });

@@ -8,7 +8,7 @@ import { DoseEvent, DOSE_STATUSES } from './dose-event.entity.ts';
 import { nextDoseAfter, type DoseTimetable, type DueDose } from './dose-schedule.ts';
 import { elderChats, familyChatsOf, type DoseRecipient } from './dose-recipients.ts';
 import { doseButtons, doseName, doseText, sayDoseTime } from './dose-messages.ts';
-import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
+import { OutboxBatch, type DeliveryQueue, type OutboundRef } from '../../messaging/outbox.ts';
 import { tableId } from '../../db/orm.ts';
 import { MessageLog } from '../../messaging/message-log.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
@@ -20,6 +20,8 @@ import { doseNoticesOf } from '../family/notification-preferences.ts';
 export interface DoseDispatchOptions {
   /** A dose found due later than this (after downtime) is recorded missed instead of sent (LATE_WINDOW_MINUTES). */
   lateWindowMinutes: number;
+  /** A reminder sent more than this after its time says when it was due (LATE_NOTICE_MINUTES, default 5). */
+  lateNoticeMinutes?: number;
   /** Minutes without an answer before the gentle re-reminder (DOSE_REMIND_AGAIN_MINUTES, default 30). */
   remindAgainMinutes?: number;
   /** Schedules claimed per transaction (default 1000). */
@@ -51,7 +53,7 @@ interface ClaimedSchedule extends DoseTimetable {
 /** One DoseEvent to record and, when it is sent, its reminder. */
 interface PlannedDose {
   event: { id: string; scheduleId: string; elderId: string; dueAt: Date; localTime: string; status: (typeof DOSE_STATUSES)[number]; nextActionAt: Date | null };
-  reminder: { id: string; channel: DoseRecipient['channel']; chatId: string; accountId: string | null; text: string; idempotencyKey: string } | null;
+  reminder: { id: string; channel: DoseRecipient['channel']; chatId: string; accountId: string | null; text: string; lateText: string; idempotencyKey: string } | null;
   late: boolean;
   /** For a dose recorded missed: "Metformin 500mg due Wednesday 25 November at 8:00 am", as the family is told it. */
   missedAs: string | null;
@@ -67,11 +69,8 @@ interface BatchPlan {
 interface BatchOutcome {
   claimed: number;
   counts: DoseDispatchCounts;
-  messages: Pick<MessageLog, 'id' | 'channel' | 'chatId'>[];
+  messages: OutboundRef[];
 }
-
-// A reminder found this much after its time says when it was due.
-const LATE_NOTE_AFTER_MS = 2 * 60_000;
 // Doses one schedule catches up in one claim after a long downtime; the rest wait for the next batch.
 const MAX_CATCH_UP = 500;
 
@@ -89,11 +88,12 @@ function doseAt(schedule: ClaimedSchedule, dueAt: Date): DueDose {
  */
 function planBatch(schedules: ClaimedSchedule[], now: Date, options: DoseDispatchOptions): BatchPlan {
   const lateWindowMs = options.lateWindowMinutes * 60_000;
+  const lateNoticeMs = (options.lateNoticeMinutes ?? 5) * 60_000;
   const remindAgainAt = new Date(now.getTime() + (options.remindAgainMinutes ?? 30) * 60_000);
   const plan: BatchPlan = { doses: [], advances: [] };
   const record = (s: ClaimedSchedule, dose: DueDose, send: boolean): void => {
     const id = randomUUID();
-    const late = now.getTime() - dose.dueAt.getTime() > LATE_NOTE_AFTER_MS;
+    const late = now.getTime() - dose.dueAt.getTime() > lateNoticeMs;
     const name = doseName(s);
     const time = sayDoseTime(dose.localTime);
     plan.doses.push({
@@ -101,7 +101,7 @@ function planBatch(schedules: ClaimedSchedule[], now: Date, options: DoseDispatc
       // Without an account to remind the dose still waits for an answer, so escalation tells the family.
       reminder:
         send && s.chat
-          ? { id: randomUUID(), ...s.chat, text: late ? doseText.lateReminder(name, time) : doseText.reminder(name, time), idempotencyKey: `dose:${id}:reminder` }
+          ? { id: randomUUID(), ...s.chat, text: late ? doseText.lateReminder(name, time) : doseText.reminder(name, time), lateText: doseText.lateReminder(name, time), idempotencyKey: `dose:${id}:reminder` }
           : null,
       late,
       missedAs: send ? null : `${name} due ${sayLocalDateTime(instantToLocal(dose.dueAt, s.timezone), s.timezone)}`,
@@ -161,7 +161,7 @@ async function stageMissedNotices(tx: EntityManager, outbox: OutboxBatch, missed
     const doses = byElder.get(elderId)!.sort((a, b) => a.event.dueAt.getTime() - b.event.dueAt.getTime());
     const text = doseText.familyMissedOffline(names.get(elderId) ?? 'Your relative', doses.map((d) => d.missedAs ?? 'medicine'));
     for (const chat of families.get(elderId) ?? []) {
-      rows.push(outbox.stage(tx, { channel: chat.channel, chatId: chat.chatId, accountId: chat.accountId, elderId, text, idempotencyKey: `dose:${doses[0]!.event.id}:missed:${chat.key}` }));
+      rows.push(outbox.stage(tx, { channel: chat.channel, chatId: chat.chatId, accountId: chat.accountId, elderId, text, idempotencyKey: `dose:${doses[0]!.event.id}:missed:${chat.key}`, lane: 'escalation' }));
     }
   }
   return rows;
@@ -226,7 +226,9 @@ async function dispatchBatchPostgres(orm: MikroORM, now: Date, limit: number, op
     const createdAt = new Date().toISOString();
     const eventRows = plan.doses.map((d) => ({ ...d.event, dueAt: d.event.dueAt.toISOString(), nextActionAt: iso(d.event.nextActionAt) }));
     const advanceRows = plan.advances.map((a) => ({ id: a.id, nextDoseAt: iso(a.nextDoseAt) }));
-    const messageRows = plan.doses.flatMap((d) => (d.reminder ? [{ ...d.reminder, doseId: d.event.id, elderId: d.event.elderId, buttons: doseButtons(d.event.id) }] : []));
+    const messageRows = plan.doses.flatMap((d) =>
+      d.reminder ? [{ ...d.reminder, doseId: d.event.id, elderId: d.event.elderId, buttons: doseButtons(d.event.id), dueAt: d.event.dueAt.toISOString() }] : [],
+    );
     const { rows: written } = await sql<{ kind: 'dose' | 'message'; id: string; channel: MessageLog['channel'] | null; chat_id: string | null }>`
       with new_doses as (
         insert into ${doses} (id, schedule_id, elder_id, due_at, local_time, status, snoozes, reminded_at, escalated_at, next_action_at, answered_at, created_at)
@@ -240,10 +242,11 @@ async function dispatchBatchPostgres(orm: MikroORM, now: Date, limit: number, op
           from json_to_recordset(${JSON.stringify(advanceRows)}::json) as r("id" uuid, "nextDoseAt" timestamptz)
          where s.id = r."id"
       ), new_messages as (
-        insert into ${messages} (id, direction, channel, chat_id, elder_id, account_id, text, buttons, photo, status, idempotency_key, attempts, error, created_at, sent_at)
-        select m."id", 'out', m."channel", m."chatId", m."elderId", m."accountId", m."text", m."buttons", null, 'queued', m."idempotencyKey", 0, null, ${createdAt}::timestamptz, null
+        insert into ${messages} (id, direction, channel, chat_id, elder_id, account_id, text, buttons, photo, status, idempotency_key, attempts, error, created_at, sent_at, lane, due_at, late_text)
+        select m."id", 'out', m."channel", m."chatId", m."elderId", m."accountId", m."text", m."buttons", null, 'queued', m."idempotencyKey", 0, null, ${createdAt}::timestamptz, null,
+               'reminder', m."dueAt", m."lateText"
           from json_to_recordset(${JSON.stringify(messageRows)}::json)
-            as m("id" uuid, "doseId" uuid, "channel" text, "chatId" text, "elderId" uuid, "accountId" uuid, "text" text, "buttons" jsonb, "idempotencyKey" text)
+            as m("id" uuid, "doseId" uuid, "channel" text, "chatId" text, "elderId" uuid, "accountId" uuid, "text" text, "buttons" jsonb, "idempotencyKey" text, "dueAt" timestamptz, "lateText" text)
          where m."doseId" in (select id from new_doses)
         on conflict (idempotency_key) do nothing
         returning id, channel, chat_id
@@ -252,10 +255,10 @@ async function dispatchBatchPostgres(orm: MikroORM, now: Date, limit: number, op
       union all
       select 'message', id, channel, chat_id from new_messages`.execute(db);
     const createdDoses = new Set(written.filter((w) => w.kind === 'dose').map((w) => w.id));
-    const sent = written.filter((w) => w.kind === 'message').map((w) => ({ id: w.id, channel: w.channel!, chatId: w.chat_id! }));
+    const sent: OutboundRef[] = written.filter((w) => w.kind === 'message').map((w) => ({ id: w.id, channel: w.channel!, chatId: w.chat_id!, lane: 'reminder' }));
     const notices = await stageMissedNotices(tx, new OutboxBatch(), missedIn(plan, createdDoses));
     if (notices.length > 0) await tx.flush();
-    return outcomeOf(claimed.length, plan, createdDoses, [...sent, ...notices.map((m) => ({ id: m.id, channel: m.channel, chatId: m.chatId }))]);
+    return outcomeOf(claimed.length, plan, createdDoses, [...sent, ...notices.map((m) => ({ id: m.id, channel: m.channel, chatId: m.chatId, lane: m.lane }))]);
   });
 }
 
@@ -301,11 +304,11 @@ async function dispatchBatchOrm(orm: MikroORM, now: Date, limit: number, options
       createdDoses.add(d.event.id);
       if (!d.reminder) continue;
       const { id: _planned, ...draft } = d.reminder;
-      const row = outbox.stage(tx, { ...draft, elderId: d.event.elderId, buttons: doseButtons(d.event.id) });
+      const row = outbox.stage(tx, { ...draft, elderId: d.event.elderId, buttons: doseButtons(d.event.id), lane: 'reminder', dueAt: d.event.dueAt });
       d.reminder.id = row.id;
-      sent.push({ id: row.id, channel: row.channel, chatId: row.chatId });
+      sent.push({ id: row.id, channel: row.channel, chatId: row.chatId, lane: row.lane });
     }
-    for (const m of await stageMissedNotices(tx, outbox, missedIn(plan, createdDoses))) sent.push({ id: m.id, channel: m.channel, chatId: m.chatId });
+    for (const m of await stageMissedNotices(tx, outbox, missedIn(plan, createdDoses))) sent.push({ id: m.id, channel: m.channel, chatId: m.chatId, lane: m.lane });
     for (const a of plan.advances) await tx.nativeUpdate(MedicationSchedule, { id: a.id }, { nextDoseAt: a.nextDoseAt });
     await tx.flush();
     return outcomeOf(found.length, plan, createdDoses, sent);

@@ -102,6 +102,7 @@ async function escalateBatch(orm: MikroORM, now: Date, options: DoseEscalationOp
             text: doseText.familyUnconfirmed(elderName, name, time),
             buttons: doseCheckButtons(dose.id),
             idempotencyKey: `dose:${dose.id}:family:${family.key}`,
+            lane: 'escalation',
           });
         }
         dose.escalatedAt = now;
@@ -121,6 +122,7 @@ async function escalateBatch(orm: MikroORM, now: Date, options: DoseEscalationOp
               elderId: dose.elderId,
               text: doseText.familyMissed(elderName, name, time),
               idempotencyKey: `dose:${dose.id}:missed:${family.key}`,
+              lane: 'escalation',
             });
           }
         }

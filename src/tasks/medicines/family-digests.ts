@@ -155,6 +155,7 @@ async function stageDigests(orm: MikroORM, delivery: DeliveryQueue, kind: string
               text: digest.text,
               ...(digest.photo ? { photo: digest.photo } : {}),
               idempotencyKey: digestKey(kind, elder.id, elder.localDate, chat),
+              lane: 'digest',
             });
           }
           sent++;

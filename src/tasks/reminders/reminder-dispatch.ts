@@ -9,20 +9,24 @@ import { sayLocalDateTime, instantToLocal, sayClockTime } from '../../lib/local-
 export interface ReminderDispatchOptions {
   /** Reminders found late by more than this (after downtime) say they are late; none is ever dropped. */
   lateWindowMinutes: number;
+  /** A reminder sent more than this after its time says when it was due (LATE_NOTICE_MINUTES, default 5). */
+  lateNoticeMinutes?: number;
   batchSize?: number;
 }
 
-const LATE_NOTE_AFTER_MS = 2 * 60_000;
-
-/** The reminder message, with a plain note when it is late. */
-function reminderText(r: Reminder, fireAt: Date, now: Date, lateWindowMs: number): string {
+/**
+ * The reminder message, and the words it says instead when it goes out late (found late after downtime here, or
+ * held up in the queue, which the delivery decides at send time).
+ */
+function reminderTexts(r: Reminder, fireAt: Date, now: Date, lateWindowMs: number, lateNoticeMs: number): { text: string; lateText: string } {
   const lateMs = now.getTime() - fireAt.getTime();
   const due = DateTime.fromJSDate(fireAt, { zone: r.timezone });
   if (lateMs > lateWindowMs) {
-    return `Sorry, I missed a reminder for ${sayLocalDateTime(instantToLocal(fireAt, r.timezone), r.timezone)}: ${r.text}.`;
+    const missed = `Sorry, I missed a reminder for ${sayLocalDateTime(instantToLocal(fireAt, r.timezone), r.timezone)}: ${r.text}.`;
+    return { text: missed, lateText: missed };
   }
-  if (lateMs > LATE_NOTE_AFTER_MS) return `Reminder: ${r.text}. (This was due at ${sayClockTime(due)}.)`;
-  return `Reminder: ${r.text}.`;
+  const lateText = `Reminder: ${r.text}. (This was due at ${sayClockTime(due)}.)`;
+  return { text: lateMs > lateNoticeMs ? lateText : `Reminder: ${r.text}.`, lateText };
 }
 
 /**
@@ -34,6 +38,7 @@ function reminderText(r: Reminder, fireAt: Date, now: Date, lateWindowMs: number
 export async function dispatchDueReminders(orm: MikroORM, delivery: DeliveryQueue, now: Date, options: ReminderDispatchOptions): Promise<number> {
   const batchSize = options.batchSize ?? 500;
   const lateWindowMs = options.lateWindowMinutes * 60_000;
+  const lateNoticeMs = (options.lateNoticeMinutes ?? 5) * 60_000;
   let sent = 0;
   for (;;) {
     const em = orm.em.fork();
@@ -56,8 +61,10 @@ export async function dispatchDueReminders(orm: MikroORM, delivery: DeliveryQueu
           channel: r.channel,
           chatId: r.chatId,
           elderId: r.elderId,
-          text: reminderText(r, fireAt, now, lateWindowMs),
+          ...reminderTexts(r, fireAt, now, lateWindowMs, lateNoticeMs),
           idempotencyKey: `reminder:${r.id}:${fireAt.toISOString()}`,
+          lane: 'reminder',
+          dueAt: fireAt,
         });
       }
       await tx.flush();
