@@ -82,7 +82,7 @@ function isShouting(text: string): boolean {
 // A decimal number, a word with an inner apostrophe, or a single ampersand (kept: "Fire & Ice" is a name).
 const WORD = /\d+(?:[.,]\d+)?|[a-z]+(?:'[a-z]+)?|&/gi;
 // Sentence ends (a full stop between digits is a decimal point), clause breaks, and everything between.
-const PIECE = /[!?;\n]+|\.(?!\d)|[,:()"/]|\s[-–—]+\s|[^!?;\n.,:()"/]+|\./g;
+const PIECE = /[!?;\n]+|\.(?!\d)|[,:()"/]|\s[-–—]+\s|(?:[^!?;\n.,:()"/]|\.(?=\d))+|\./g;
 
 /** Splits a message into tokens, sentences and clauses (see ScreenText). */
 export function tokenise(original: string): ScreenText {
