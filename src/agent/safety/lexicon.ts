@@ -90,7 +90,7 @@ export const SYMPTOM_CONCEPTS = {
   ],
   perfect: ['have', 'has', 'is', 'am', 'just', 'have just', 'has just', 'gone and', 'keep', 'keeps', 'had just', 'have had', 'has had', 'just had'],
   onFloor: [
-    'am/is/are/lying/laying/been/still/stuck/lie/lay/down/collapsed on the floor/ground/carpet/pavement/landing/tiles',
+    'am/is/are/lying/laying/been/still/stuck/lie/collapsed on the floor/ground/carpet/pavement/landing/tiles',
     'am/is/are/lying/laying/been/still/stuck/lie/lay on the bathroom/kitchen/hall/bedroom/lounge floor', 'lying here', 'lying on my back',
     'at the bottom of the stairs', 'on the floor since', 'on the floor for', 'on the floor and can not', 'on the floor help',
     'woke up on the floor',
@@ -301,7 +301,7 @@ export const SYMPTOM_CONCEPTS = {
   ],
   dying: ['i am dying', 'think i am dying', 'feel like i am dying', 'feel like i am going to die', 'think i am going to die', 'going to die'],
   nowHaving: ['having', 'is having', 'am having', 'think i am having', 'i think', 'is this', 'could this be', 'might be having', 'have had', 'just had', 'think i had', 'think i have had', 'it is a', 'maybe', 'might have had', 'think it is', 'think he is having', 'think she is having', 'has had', 'it is', 'could be'],
-  hadForm: ['had', 'had a', 'had another'],
+  hadForm: ['had'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A concept of the body and its signs. */
