@@ -35,8 +35,8 @@ export class SafetyFirstAgent implements Agent {
     const result = screenMessage(input.text);
     const alert = alertFor(result, input.text);
     if (alert) {
-      // Rule ids only at info: never the elder's words.
-      this.logger?.info({ elderId: input.elder.id, grade: result.grade, category: result.category, signs: result.signs.map((s) => s.sign.rule.id) }, 'safety screen raised');
+      // Rule ids only: never the elder's words.
+      this.logger?.debug({ elderId: input.elder.id, grade: result.grade, category: result.category, signs: result.signs.map((s) => s.sign.rule.id) }, 'safety screen raised');
       return alert;
     }
     return this.inner.respond(input);

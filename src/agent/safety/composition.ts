@@ -235,6 +235,10 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
       notes.push(`softened (${c.words(soft)})`);
     }
   }
+  if (rule.softNone && grade === 'concern') {
+    const soft = c.inClauses('soft', clauses);
+    if (soft) return off('resolved', soft);
+  }
   if (rule.intensifies && grade === 'concern') {
     const intense = c.cues('intense').find((h) => clauses.has(c.clauseOf(h.start)) && !c.cues('soft').some((s) => overlaps(s, h)));
     if (intense) {
@@ -249,5 +253,11 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
       notes.push(`unsure (${c.words(unsure)})`);
     }
   }
+  // A possible concern told to the family by her own request ("let my son know the pipe has burst") is that request.
+  const family = c.cues('familyMessage').find((h) => h.sentence === sentence && h.start < sign.start);
+  if (grade === 'concern' && family) return off('task', family);
+  // Feeling off as the reason for skipping a dose is a dose to record, not a check-in.
+  const skip = c.cues('doseSkip').find((h) => h.sentence === sentence);
+  if (grade === 'concern' && rule.category === 'unwell' && skip) return off('task', skip);
   return { sign, live: true, grade, who, notes };
 }

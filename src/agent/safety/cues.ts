@@ -199,7 +199,9 @@ export const CUE_CONCEPTS = {
     'weird that', 'odd that', 'confused about', 'confused by', 'confused with', 'get confused with', 'confused because', 'confused as to',
     'confused why', 'confused what', 'confused how', 'confused over', 'broke in half', 'broken in half', 'break in half', 'broke in two',
     'broken in two', 'broke in pieces', 'emergency savings', 'emergency account', 'emergency money', 'emergency credit', 'emergency loan',
-    'emergency cash', 'emergency fund', 'emergency funds', 'lost and found', 'lost property',
+    'emergency cash', 'emergency fund', 'emergency funds', 'cut back', 'cut down', 'cut out', 'cut off', 'hair cut', 'haircut',
+    'cut my hair', 'cut the grass', 'cut my nails', 'cut the hedge', 'cut the lawn', 'power cut', 'short back and sides', 'cut and blow dry',
+    'cut and colour', 'cut and color', 'wash and cut', 'cut and finish', 'cut the cake', 'cut the bread', 'cut the vegetables', 'lost and found', 'lost property',
     'stuck in traffic', 'stuck in a rut', 'stuck at home', 'stuck indoors', 'stuck inside', 'stuck for words', 'stuck for ideas', 'stuck with',
     'stuck on this', 'stuck on that', 'stuck on it', 'stuck on the crossword', 'stuck on level', 'stuck in my ways', 'stuck in the past',
     'stuck up', 'trapped wind', 'trapped nerve', 'can not get up the stairs', 'can not get up the hill', 'can not get up early',
@@ -211,6 +213,11 @@ export const CUE_CONCEPTS = {
     'golf stroke', 'strokes of', 'can not talk now', 'can not talk right now', 'can not speak to', 'can not talk to', 'in an emergency',
     'in case of emergency', 'in emergencies', 'for emergencies',
   ],
+  familyMessage: [
+    'tell my', 'let my', 'message my', 'text my', 'ring my', 'call my', 'phone my', 'tell the family', 'let the family know',
+    'tell everyone', 'let everyone know', 'tell the kids', 'let the kids know', 'send a message to my', 'message the family',
+  ],
+  doseSkip: ['not taking', 'skipping', 'skip', 'will not take', 'not going to take', 'missing my', 'leaving out', 'not having my', 'give it a miss'],
   soft: ['a bit', 'a little', 'a little bit', 'bit', 'slightly', 'slight', 'mild', 'mildly', 'touch of', 'kind of', 'sort of', 'little', 'somewhat', 'a tad', 'tad', 'bit of'],
   intense: [
     'very', 'really', 'so', 'terribly', 'terrible', 'badly', 'bad', 'severe', 'severely', 'extremely', 'awful', 'awfully', 'horrible', 'dreadful',

@@ -51,7 +51,7 @@ export const SYMPTOM_CONCEPTS = {
     'lost my balance', 'can not keep my balance', 'can not balance', 'off balance', 'unsteady', 'can not walk straight', 'walking into things',
     'keep falling over', 'wobbly', 'keep my balance',
   ],
-  breathe: ['breathe', 'breath', 'breathing', 'air', 'my breath', 'a breath'],
+  breathe: ['breathe', 'breath', 'breathing', 'air'],
   cantDo: [
     'can not', 'could not', 'can hardly', 'can barely', 'unable to', 'struggling to', 'struggle to', 'struggling', 'hard to', 'difficult to',
     'trouble', 'difficulty', 'hardly', 'barely', 'fighting for', 'not getting enough', 'can not get', 'can not catch', 'short of', 'no',
@@ -137,7 +137,7 @@ export const SYMPTOM_CONCEPTS = {
     'finger', 'fingers', 'thumb', 'hand', 'hands', 'arm', 'arms', 'leg', 'legs', 'foot', 'feet', 'knee', 'head', 'face', 'wrist', 'ankle', 'hip',
     'lip', 'toe', 'toes', 'shin', 'palm', 'elbow', 'chin', 'forehead', 'nose', 'eye', 'back', 'neck', 'myself', 'skin', 'shoulder', 'chest',
   ],
-  cut: ['cut', 'cuts', 'sliced', 'gashed', 'gash', 'stabbed', 'cut myself', 'cut my', 'scraped', 'grazed'],
+  cut: ['cut', 'sliced', 'gashed', 'gash', 'stabbed', 'cut myself', 'cut my', 'scraped', 'grazed'],
   burn: ['burn', 'burns', 'burnt', 'burned', 'scald', 'scalded', 'scalding', 'boiling water', 'spilt boiling', 'spilled boiling', 'hot water', 'hot fat', 'hot oil'],
   blister: ['blister', 'blisters', 'blistering', 'blistered', 'badly', 'really badly', 'skin is peeling', 'skin has come off', 'white', 'charred'],
   headHit: [

@@ -25,6 +25,8 @@ export interface SignRule {
   state?: boolean;
   /** "A bit", "slightly" make an emergency a concern. */
   softens?: boolean;
+  /** "A little" makes a concern nothing ("I bled a little"). */
+  softNone?: boolean;
   /** "Very", "a lot", "suddenly" make a concern an emergency. */
   intensifies?: boolean;
   /** "Nearly" makes it a concern, not nothing ("nearly passed out"). */
@@ -122,8 +124,8 @@ export const SIGN_RULES: readonly SignRule[] = [
   // Bleeding, burns, head injury, vomiting blood, severe pain, swelling of the airway, legs gone.
   { id: 'injury.bleeding_heavy', category: 'injury', grade: E, all: ['bleedHeavy'], subject: true },
   { id: 'injury.bleeding_much', category: 'injury', grade: E, all: ['blood', 'bleedMuch'], within: 6, subject: true },
-  { id: 'injury.bleeding', category: 'injury', grade: C, all: ['bleeding'], subject: true, intensifies: true },
-  { id: 'injury.cut', category: 'injury', grade: C, all: ['cut', 'bodyPart'], within: 4, ordered: true, subject: true, intensifies: true },
+  { id: 'injury.bleeding', category: 'injury', grade: C, all: ['bleeding'], subject: true, intensifies: true, softNone: true },
+  { id: 'injury.cut', category: 'injury', grade: C, all: ['cut', 'bodyPart'], within: 4, ordered: true, subject: true, intensifies: true, softNone: true },
   { id: 'injury.burn', category: 'injury', grade: C, all: ['burn', 'bodyPart'], within: 5, subject: true, intensifies: true },
   { id: 'injury.burn_blister', category: 'injury', grade: E, all: ['burn', 'blister'], within: 12, subject: true },
   { id: 'injury.head', category: 'injury', grade: C, all: ['headHit'], subject: true, intensifies: true },
