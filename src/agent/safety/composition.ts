@@ -136,7 +136,7 @@ function negationOf(c: Composition, sign: FoundSign): ConceptHit | undefined {
     if (c.cues('intense').some((h) => overlaps(h, neg)) || c.cues('despair').some((h) => overlaps(h, neg))) return false;
     if (c.map.words[neg.start] === 'no' && (c.map.words[neg.start + 1] === 'one' || c.map.words[neg.start + 1] === 'idea')) return false;
     if (neg.start >= sign.start && neg.end <= sign.end) return true;
-    return neg.end <= sign.start && neg.start >= sign.start - 4 && c.clauseOf(neg.start) === clause;
+    return neg.end <= sign.start && neg.end >= sign.start - 1 && c.clauseOf(neg.start) === clause;
   });
 }
 

@@ -43,7 +43,7 @@ export const CUE_CONCEPTS = {
     'as a boy', 'back in', 'a while back', 'a while ago', 'once before', 'earlier this year', 'earlier this month', 'at christmas',
     'over christmas', 'on holiday', 'in january', 'in february', 'in march', 'in april', 'in may', 'in june', 'in july', 'in august',
     'in september', 'in october', 'in november', 'in december', 'in the spring', 'in the summer', 'in the winter', 'in the war', 'long ago',
-    'last time i',
+    'last time i', 'in 19*', 'in 20*', 'during the war', 'as a teenager', 'when i was working',
   ],
   now: [
     'now', 'right now', 'still', 'since', 'currently', 'at the moment', 'at the minute', 'just now', 'keeps', 'keep', 'getting worse',
@@ -95,7 +95,7 @@ export const CUE_CONCEPTS = {
     'creative work', 'book', 'books', 'reading', 'read', 'author', 'writer', 'artist', 'painting', 'picture', 'video', 'youtube',
     'bingo', 'cards', 'scrabble', 'sing',
     'singing', 'choir', 'stage', 'performance', 'rehearsal', 'joke', 'riddle', 'clue', 'anagram', 'letters', 'word for', 'spell',
-    'spelling', 'translate', 'french for', 'saying', 'phrase', 'expression', 'rhyme', 'pretend', 'pretending', 'game of', 'soundtrack',
+    'spelling', 'translate', 'french for', 'phrase', 'expression', 'rhyme', 'pretend', 'pretending', 'game of', 'soundtrack',
     'something called', 'one called', 'thing called', 'film called', 'book called', 'song called', 'show called', 'album called',
     'soundtrack called', 'game called', 'series called', 'programme called', 'program called', 'work called', 'track called',
     'film named', 'book named', 'song named', 'book titled', 'film titled', 'song titled', 'photograph', 'saga', 'discography',

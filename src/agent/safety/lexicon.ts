@@ -31,7 +31,7 @@ export const SYMPTOM_CONCEPTS = {
   ],
   droop: [
     'droop', 'droops', 'drooping', 'drooped', 'droopy', 'dropped', 'has dropped', 'sagging', 'sagged', 'fallen', 'slipped', 'lopsided',
-    'crooked', 'twisted', 'gone down', 'uneven', 'dribbling', 'drooling',
+    'crooked', 'twisted', 'gone down', 'uneven', 'dribbling', 'drooling', 'will not move', 'can not move', 'can not smile', 'frozen', 'paralysed', 'paralyzed',
   ],
   slur: [
     'slur', 'slurred', 'slurring', 'garbled', 'gibberish', 'coming out wrong', 'coming out all wrong', 'coming out funny', 'coming out strange',
@@ -58,6 +58,10 @@ export const SYMPTOM_CONCEPTS = {
     'can not get my', 'can not catch my', 'gasping for', 'stopped',
   ],
   airHunger: ['gasping', 'gasping for air', 'gasping for breath', 'suffocating', 'fighting for breath', 'fighting for air', 'can not get any air', 'no air', 'turning blue', 'going blue', 'gone blue'],
+  breathingBad: [
+    'breathing is very/really/so/quite/getting? bad/terrible/awful/difficult/hard/laboured/labored/noisy/rattly/shallow/funny/strange/wrong/worse', 'breathing badly',
+    'trouble with my breathing', 'bad breathing', 'breathing is not right', 'breathing feels wrong', 'chest is rattling', 'rattly chest',
+  ],
   wheeze: ['wheeze', 'wheezing', 'wheezy', 'wheezes', 'tight chest'],
   breathless: ['breathless', 'breathlessness', 'out of breath', 'puffed out', 'winded', 'short of breath', 'shortness of breath', 'breathing is harder', 'breathing feels', 'harder to breathe'],
   choking: ['choke', 'choking', 'choked', 'stuck in my throat', 'stuck in his throat', 'stuck in her throat', 'can not swallow'],

@@ -69,61 +69,62 @@ mumble mumbled munged mushing nacket nagged nagging nauseas nearing nebulise neb
 nebulize nebulized nebulizers nebulizes neighborhoods neighbourhoods nevels nilling nockets noeses noised
 nooses noses nosies nouses oaked occidentally outride outsider outsides outsize overdoes overdone overdoses
 pacing packer packets pailful painted palled palling palpitation panful panging panick panicks paracetamols
-paramedico paramedicos pashed passibly paving peaking peculia peculiars peeping peopled peopler peoples
-petrifier petrifies pheeze pheezes pheezing phoner phones phoney phonied picket pilling pillowing pinger
-pingers pinging pingles pingling pioned pitting placket plainful platitude plurry pocket pockets poinding
-poises poisonings policed policer polices policy polite ponding poppled poring possible postcoded postcodes
-poufing pouking pouncing poundings pouping pourings pouting pownding powring poysoning preassure prescriptions
-pressured pressures pribble prisoning proler proller propped propping proscription prouler prower prowled
-prowlers pudden puddled puffers puffery puffier pugged purfle puring purpie purpled purpler purples purply
-pushing queazy quicky racings racino racked racket racking radicating ragged ragging raging rahing raking
-rancing ranging raping rapped rarely raring rashed rasing rasping rating raving rawing raxing raying razed
-razing readding readings readying reaking reaming reaping rearing reaving redding reding reeding rembling
-rending revels revere ribbed ribbing ricing ridging rigging rightened rightening rightness rilling rinded
-rinding ringers ringings rinking rinning rinsing ripped ripping ritting roading robber robbin robbins robed
-robing rockets rooked rooped rooping roops roopy rouble rounding rouses rouths rubbed rubbing ruddled rugged
-rumble rumbled rushed rushing sabbed sabbing sacred sadden sagger saggings sainted sainting saintish sallowed
-sared sashed saving scabbed scabbing scagged scagging scalder scaldings scaldini scaldino scaled scaling
-scalled scalped scalping scaped scare scarer scares scarey scarfed scarped scarred scarted scauded scauding
-scaured scolded scolding scored scrape scraper scrapes scrapped scrawped screaking screet screets screiching
-scrieching scurred scurring seared searing seating seeping segars seisure seisures selling sentence sentenced
-sentencer sentencers sentiences sever severed severer severs severy shacking shading shagged shagging shaked
-shakings shaling shallowed shaming shanking shaping shared sharing sharking shaving shawing shearing shelled
-shelling shipped shipping shitting shiver shiverings shivers shopped shoulders shouses shreeking shreiking
-shriekings shrieving shriking shrinking sinded singers singles singling singly sipped sipping skepping
-skimping skipped skippings skivering slabbed slabbing slagged slagging slaked slaking slapped slapping sleech
-slice slicer slices slicked slided slimed sliped sliping slipper slitting slived slivering slopped slopping
-sloppy sluiced slurped slurping slurried slurry slurrying smeech smelled smitting smoked smoker smokes
-smoulder smugged smurred smurring snagged snagging snaked snaking snared sneaking snelled snelling snipped
-snipping soaken soaker soaking soaped soared sobbed sobbing socked socket sodden soddenly sogged sogging
-someones sooked sopped sorehead souked soundings souring souses souths sownding spagged spagging spained
-spared spatting speakings speaning spearing specking spelled spetch spetting spiced spirting spiting spittings
-spliced splitting sporting spotting spreadings spreazing spredding spurling spurning spurred spurring squeezer
-squeezes squeezings squeezy stabber stabbings stabled stabling stagged stagging staked staking stalking
-stapped stared stelled stelling stepped sternums stobbed stobbing stoke stokes stollen stomped stooped stoped
-stopper stoppled stounding straggling strained strake strakes strander stranders strang stranges strangle
-strangler stranglers strapped straunge streaming streek streeks streel streels streety strike strikes stringer
-stringers stripped stripping strobe strobes strode stroken stroker strokers stronger strooke strookes stropped
-strove strugglings stubbed stubbing studden stumble stumbled sturting suckets suddens suddenty sudder suffer
-suffocatings sugans sugary sugged sugging suicided suicides sungars surgent surrounding swabbed swabbing
-swagged swagging swallower swealed swealing swearing sweary sweatings sweats sweeled sweeling sweeting sweety
-sweller swellings swelted swelting swilled swilling swopped swounding tabbed tabbing tabled tables tabret
-tabrets tacket tacking taeing tagged tagging tainted tainting takin takings takins talcing talcking talkings
-tallet tallets taming tanging tangles tangling tangly tanking taping tapped taring tashed tasking taslet
-taslets tawing taxing tearing terribles terrifier terrifies threat throats throaty throbbings thumbing
-thunderclaps tilling tinded tingeing tinges tinging tingle tingled tingler tinglers tinglings tinily tinkles
-tinkling tinkly tipped tipping tippled titting togue toises toking tongued tongues topped topple topples
-torrified touring touses tracing tracked tramped traped trapper trapping treading trebling trebly tremble
-tremblings trenched tressure tribble tringles tripled tripling tripper trippet trippings trippled trippling
-troat troke trokes trooped trooping troops troubled troubler troubles troule trumping tsking tugged tumbler
-tumbles tumping turgent turgently tushing twilted twister twitted ugged umble unbearably unbeatable ungently
-untearable unwearable upstair upstirs urent urned urning vagged vagging vertigos vialed vialled vices virion
-visions vison vocation voces voiced voicer voicers voiles vomitings wabbly wagged wagging walled walling
-wallowed warbled warfaring warfarins washed waving wearing weeping weigh weighs weights weighty welled welling
-wended wheeling wheely wheeping wheezed wheezer wheezers wheezings wheezle wheezles wheezling whumping wight
-wilded willing willowing winced winder windled wined winged winger wingers winging winked winned wisted
-witting wobble wounding wracked wrapped wreaking wreath wreathe wreathing wreathless wrenched wright wringing
-wroken yarely yeading youth youthy zagged zagging zinger zingers zinging
+paralyse paralyser paralyses paralyze paralyzer paralyzes paramedico paramedicos pashed passibly paving
+peaking peculia peculiars peeping peopled peopler peoples petrifier petrifies pheeze pheezes pheezing phoner
+phones phoney phonied picket pilling pillowing pinger pingers pinging pingles pingling pioned pitting placket
+plainful platitude plurry pocket pockets poinding poises poisonings policed policer polices policy polite
+ponding poppled poring possible postcoded postcodes poufing pouking pouncing poundings pouping pourings
+pouting pownding powring poysoning preassure prescriptions pressured pressures pribble prisoning proler
+proller propped propping proscription prouler prower prowled prowlers pudden puddled puffers puffery puffier
+pugged purfle puring purpie purpled purpler purples purply pushing queazy quicky racings racino racked racket
+racking radicating ragged ragging raging rahing raking rancing ranging raping rapped rarely raring rashed
+rasing rasping rating raving rawing raxing raying razed razing readding readings readying reaking reaming
+reaping rearing reaving redding reding reeding rembling rending revels revere ribbed ribbing ricing ridging
+rigging rightened rightening rightness rilling rinded rinding ringers ringings rinking rinning rinsing ripped
+ripping ritting roading robber robbin robbins robed robing rockets rooked rooped rooping roops roopy rouble
+rounding rouses rouths rubbed rubbing ruddled rugged rumble rumbled rushed rushing sabbed sabbing sacred
+sadden sagger saggings sainted sainting saintish sallowed sared sashed saving scabbed scabbing scagged
+scagging scalder scaldings scaldini scaldino scaled scaling scalled scalped scalping scaped scare scarer
+scares scarey scarfed scarped scarred scarted scauded scauding scaured scolded scolding scored scrape scraper
+scrapes scrapped scrawped screaking screet screets screiching scrieching scurred scurring seared searing
+seating seeping segars seisure seisures selling sentence sentenced sentencer sentencers sentiences sever
+severed severer severs severy shacking shading shagged shagging shaked shakings shaling shallowed shaming
+shanking shaping shared sharing sharking shaving shawing shearing shelled shelling shipped shipping shitting
+shiver shiverings shivers shopped shoulders shouses shreeking shreiking shriekings shrieving shriking
+shrinking sinded singers singles singling singly sipped sipping skepping skimping skipped skippings skivering
+slabbed slabbing slagged slagging slaked slaking slapped slapping sleech slice slicer slices slicked slided
+slimed sliped sliping slipper slitting slived slivering slopped slopping sloppy sluiced slurped slurping
+slurried slurry slurrying smeech smelled smitting smoked smoker smokes smoulder smugged smurred smurring
+snagged snagging snaked snaking snared sneaking snelled snelling snipped snipping soaken soaker soaking soaped
+soared sobbed sobbing socked socket sodden soddenly sogged sogging someones sooked sopped sorehead souked
+soundings souring souses souths sownding spagged spagging spained spared spatting speakings speaning spearing
+specking spelled spetch spetting spiced spirting spiting spittings spliced splitting sporting spotting
+spreadings spreazing spredding spurling spurning spurred spurring squeezer squeezes squeezings squeezy stabber
+stabbings stabled stabling stagged stagging staked staking stalking stapped stared stelled stelling stepped
+sternums stobbed stobbing stoke stokes stollen stomped stooped stoped stopper stoppled stounding straggling
+strained strake strakes strander stranders strang stranges strangle strangler stranglers strapped straunge
+streaming streek streeks streel streels streety strike strikes stringer stringers stripped stripping strobe
+strobes strode stroken stroker strokers stronger strooke strookes stropped strove strugglings stubbed stubbing
+studden stumble stumbled sturting suckets suddens suddenty sudder suffer suffocatings sugans sugary sugged
+sugging suicided suicides sungars surgent surrounding swabbed swabbing swagged swagging swallower swealed
+swealing swearing sweary sweatings sweats sweeled sweeling sweeting sweety sweller swellings swelted swelting
+swilled swilling swopped swounding tabbed tabbing tabled tables tabret tabrets tacket tacking taeing tagged
+tagging tainted tainting takin takings takins talcing talcking talkings tallet tallets taming tanging tangles
+tangling tangly tanking taping tapped taring tashed tasking taslet taslets tawing taxing tearing terribles
+terrifier terrifies threat throats throaty throbbings thumbing thunderclaps tilling tinded tingeing tinges
+tinging tingle tingled tingler tinglers tinglings tinily tinkles tinkling tinkly tipped tipping tippled
+titting togue toises toking tongued tongues topped topple topples torrified touring touses tracing tracked
+tramped traped trapper trapping treading trebling trebly tremble tremblings trenched tressure tribble tringles
+tripled tripling tripper trippet trippings trippled trippling troat troke trokes trooped trooping troops
+troubled troubler troubles troule trumping tsking tugged tumbler tumbles tumping turgent turgently tushing
+twilted twister twitted ugged umble unbearably unbeatable ungently untearable unwearable upstair upstirs urent
+urned urning vagged vagging vertigos vialed vialled vices virion visions vison vocation voces voiced voicer
+voicers voiles vomitings wabbly wagged wagging walled walling wallowed warbled warfaring warfarins washed
+waving wearing weeping weigh weighs weights weighty welled welling wended wheeling wheely wheeping wheezed
+wheezer wheezers wheezings wheezle wheezles wheezling whumping wight wilded willing willowing winced winder
+windled wined winged winger wingers winging winked winned wisted witting wobble wounding wracked wrapped
+wreaking wreath wreathe wreathing wreathless wrenched wright wringing wroken yarely yeading youth youthy
+zagged zagging zinger zingers zinging
 `;
 
 /** The real words never corrected by the spelling stage. */

@@ -95,6 +95,7 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'breathing.blue', category: 'breathing', grade: E, all: ['bodyEdge', 'blue'], within: 6, subject: true },
   { id: 'breathing.choking', category: 'breathing', grade: E, all: ['choking'], subject: true, personOnly: true },
   { id: 'breathing.inhaler', category: 'breathing', grade: E, all: ['inhaler', 'notHelping'], within: 8, subject: true },
+  { id: 'breathing.bad', category: 'breathing', grade: C, all: ['breathingBad'], subject: true, intensifies: true },
   { id: 'breathing.wheeze', category: 'breathing', grade: C, all: ['wheeze'], subject: true, intensifies: true },
   { id: 'breathing.breathless', category: 'breathing', grade: C, all: ['breathless'], subject: true, intensifies: true },
   // Fainting and dizziness.
