@@ -54,6 +54,7 @@ export class Composition {
     return this.map.words.slice(hit.start, hit.end).join(' ');
   }
 
+  /** The clause a token belongs to (-1 past the end). */
   clauseOf(index: number): number {
     return this.text.tokens[index]?.clause ?? -1;
   }
@@ -70,6 +71,7 @@ export class Composition {
     return this.cues(concept).find((h) => clauses.has(this.clauseOf(h.start)));
   }
 
+  /** True when most words of the sentence are capitalised, so a capital says nothing about names. */
   isTitleCase(sentence: number): boolean {
     return this.titleCaseSentences.has(sentence);
   }

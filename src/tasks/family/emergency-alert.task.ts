@@ -14,6 +14,7 @@ export const ALERT_REPEAT_MINUTES = 3;
 /** Minutes a check-in waits for her answer before the family is told (CHECKIN_MINUTES). */
 export const CHECKIN_MINUTES = 5;
 
+/** The number to call where the elder lives (see emergency-help.ts). */
 export { emergencyNumber };
 
 /**
