@@ -31,6 +31,7 @@ import { requeueStrandedWork } from './workers/recovery.ts';
 import { waitingByLane } from './workers/outbox-depth.ts';
 import { Scheduler } from './workers/scheduler.ts';
 import { registerFamilyFeatures } from './tasks/family/register-family-features.ts';
+import { answerTypedCheckIn } from './tasks/family/check-ins.ts';
 import { doseButtonActions } from './tasks/medicines/dose-buttons.ts';
 import { dispatchDueDoses } from './tasks/medicines/dose-dispatch.ts';
 import { escalateUnansweredDoses } from './tasks/medicines/dose-escalation.ts';
@@ -123,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ? new PartnerProvider({ baseUrl: config.PARTNER_API_URL, apiKey: config.PARTNER_API_KEY, timeoutMs: config.PARTNER_TIMEOUT_MS, logger: logger.child({ provider: 'partner' }) })
       : undefined;
   const bookingProviders = defaultBookingProviders(partner ? { partner } : {});
-  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders });
+  const handlers = createTaskHandlers({ refillWarnDays: config.REFILL_WARN_DAYS, bookingProviders, checkInMinutes: config.CHECKIN_MINUTES });
   const buttons = new ButtonActionRegistry();
   const commands = new ChatCommandRegistry();
   const delivery = new MessageDelivery({ orm, channels, clock, logger, metrics, lateNoticeMinutes: config.LATE_NOTICE_MINUTES });
@@ -194,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     options: {
       inviteTtlHours: config.INVITE_TTL_HOURS,
       alertRepeatMinutes: config.ALERT_REPEAT_MINUTES,
+      checkInMinutes: config.CHECKIN_MINUTES,
       activityReplyWindowMinutes: config.ACTIVITY_REPLY_WINDOW_MINUTES,
       ...(config.INVITE_CODE_PEPPER ? { inviteCodePepper: config.INVITE_CODE_PEPPER } : {}),
       caregiverRequests,
@@ -213,7 +215,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       // A failed inline run stays queued for the workers; the elder is told by the task's own failure path.
       await runner.run(task.id).catch((err: unknown) => logger.warn({ taskId: task.id, err: String(err) }, 'inline task deferred'));
     };
-    const assistant = new Assistant({ agent, tasks, handlers, buttons, runInline, clock, logger });
+    const checkIns = { answerTyped: (elderId: string, text: string) => answerTypedCheckIn(family.checkIns, elderId, text) };
+    const assistant = new Assistant({ agent, tasks, handlers, buttons, runInline, clock, logger, checkIns });
     assistantForCaregivers = assistant;
     router = new MessageRouter({ orm, directory, assistant, delivery: deliveryQueue, commands, buttons, conversations: family.conversations, logger, metrics });
   }

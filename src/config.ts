@@ -69,6 +69,7 @@ export const configSchema = z.object({
   WEEKLY_CHART_DIR: z.string().min(1).default('./data/charts'),
   INVITE_TTL_HOURS: int(24, 1, 24 * 30),
   ALERT_REPEAT_MINUTES: int(3, 1, 120),
+  CHECKIN_MINUTES: int(5, 1, 60),
   ACTIVITY_REPLY_WINDOW_MINUTES: int(180, 1),
   INVITE_CODE_PEPPER: optionalString,
   VENUES_FILE: optionalString,

@@ -16,6 +16,12 @@ import { inFirstPerson, namesOfElder, othersInRequest } from '../lib/person-word
 import { findMedicine, isDrugWord } from './understanding/medicine-name.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
+import { screenMessage } from './safety/screen.ts';
+
+/** The elder's typed answer to her waiting safety check-in ("I'm OK", "yes, get help"), or null when it is not one. */
+export interface CheckInAnswers {
+  answerTyped(elderId: string, text: string): Promise<Reply[] | null>;
+}
 
 /** One message the assistant says back. */
 export interface Reply {
@@ -53,8 +59,9 @@ export class Assistant {
   private readonly runInline: InlineRunner;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly checkIns: CheckInAnswers | undefined;
 
-  constructor(deps: { agent: Agent; tasks: TaskService; handlers: TaskHandlerRegistry; buttons: ButtonActionRegistry; runInline: InlineRunner; clock: Clock; logger: Logger }) {
+  constructor(deps: { agent: Agent; tasks: TaskService; handlers: TaskHandlerRegistry; buttons: ButtonActionRegistry; runInline: InlineRunner; clock: Clock; logger: Logger; checkIns?: CheckInAnswers }) {
     this.agent = deps.agent;
     this.tasks = deps.tasks;
     this.handlers = deps.handlers;
@@ -62,13 +69,22 @@ export class Assistant {
     this.runInline = deps.runInline;
     this.clock = deps.clock;
     this.logger = deps.logger;
+    this.checkIns = deps.checkIns;
   }
 
-  /** Answers one turn. */
+  /**
+   * Answers one turn. Danger in her words goes straight to the agent (whose safety screen raises it), ahead of
+   * any question she was asked; otherwise a waiting check-in or read-back is answered first.
+   */
   async handle(turn: AssistantTurn): Promise<Reply[]> {
     if (turn.input.kind === 'button') return this.handleButton(turn, turn.input.data);
     const text = turn.input.text;
-    const pending = await this.tasks.pendingFor(turn.elder.id, turn.account.id);
+    const danger = screenMessage(text).grade !== 'none';
+    if (!danger && this.checkIns) {
+      const answered = await this.checkIns.answerTyped(turn.elder.id, text);
+      if (answered) return answered;
+    }
+    const pending = danger ? null : await this.tasks.pendingFor(turn.elder.id, turn.account.id);
     if (pending) {
       const answer = classifyConfirmation(text);
       if (answer === 'yes') return this.confirm(pending.id);

@@ -2,6 +2,7 @@ import type { Agent, AgentDecision, AgentInput } from './agent.ts';
 import { LangChainAgent } from './langchain-agent.ts';
 import { OfflineChatModel } from './models/offline-chat-model.ts';
 import { buildOpenAIModel } from './models/openai-model.ts';
+import { SafetyFirstAgent } from './safety-first-agent.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -74,7 +75,7 @@ export class RemoteWithFallbackAgent implements Agent {
 }
 
 /**
- * Offline first: a sure offline tool call (or any emergency) is used at once, for free; anything else —
+ * Offline first: a sure offline tool call is used at once, for free; anything else —
  * a question, a chat reply, an unsure call — goes to the remote model, which falls back to the offline answer.
  */
 export class HybridAgent implements Agent {
@@ -88,13 +89,21 @@ export class HybridAgent implements Agent {
 
   async respond(input: AgentInput): Promise<AgentDecision> {
     const decision = await this.offline.respond(input);
-    if (decision.kind === 'tool' && (decision.confidence >= HYBRID_CONFIDENCE || decision.tool === 'emergency_alert')) return decision;
+    if (decision.kind === 'tool' && decision.confidence >= HYBRID_CONFIDENCE) return decision;
     return this.remote.respond(input, decision);
   }
 }
 
-/** Builds the agent the configuration asks for: offline, remote with offline fallback, or hybrid. */
+/**
+ * Builds the agent the configuration asks for — offline, remote with offline fallback, or hybrid — always behind
+ * the safety screen, so an emergency in her own words is raised in every mode before any model is asked.
+ */
 export async function buildAgent(config: Config, logger: Logger, options: { fallback?: FallbackOptions } = {}): Promise<Agent> {
+  return new SafetyFirstAgent(await buildModelAgent(config, logger, options), logger);
+}
+
+/** The model agent of the configuration, without the safety screen. */
+async function buildModelAgent(config: Config, logger: Logger, options: { fallback?: FallbackOptions }): Promise<Agent> {
   const offline = new LangChainAgent({ model: new OfflineChatModel(), logger });
   if (config.model === 'offline') return offline;
   const remote = new RemoteWithFallbackAgent(

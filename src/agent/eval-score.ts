@@ -75,6 +75,7 @@ const SAME: Record<string, (expected: unknown, predicted: unknown) => boolean> =
     Array.isArray(e) &&
     sortedJson(p.map((d) => String(d).toLowerCase().slice(0, 3))) === sortedJson(e.map((d) => String(d).toLowerCase().slice(0, 3))),
   urgent: (e, p) => Boolean(p) === Boolean(e),
+  check_in: (e, p) => Boolean(p) === Boolean(e),
   status: (e, p) => String(p ?? '').toLowerCase() === String(e).toLowerCase(),
   repeat: (e, p) => String(p ?? '').toLowerCase() === String(e).toLowerCase(),
 };

@@ -27,7 +27,7 @@ export interface LangChainAgentOptions {
   historyBudget?: HistoryBudget;
   /** Budget for the whole turn (model calls, retries and the repair round); the call is aborted past it. */
   turnTimeoutMs?: number;
-  /** The offline parser behind the emergency safety net (injectable for tests). */
+  /** The offline parser whose clarifying question is asked after a failed repair round (injectable for tests). */
   understand?: (input: UnderstandingInput) => Understanding;
   logger?: Logger;
 }
@@ -127,9 +127,9 @@ export function trimHistory(history: ConversationTurn[], budget: HistoryBudget):
 
 /**
  * The agent as a LangChain v1 agent graph (built once per model): the elder-first system prompt, the ten
- * contract tools (which only acknowledge), at most one repair round for refused arguments, and an emergency
- * safety net from the offline parser that no model can override. The offline model takes the same steps
- * without the graph (turnAtOnce); remote models run in it.
+ * contract tools (which only acknowledge) and at most one repair round for refused arguments. The offline
+ * model takes the same steps without the graph (turnAtOnce); remote models run in it. The safety screen runs
+ * before any of this (SafetyFirstAgent); an alert only a model raised is read back for a yes.
  */
 export class LangChainAgent implements Agent {
   private readonly graph;
@@ -168,10 +168,6 @@ export class LangChainAgent implements Agent {
 
   async respond(input: AgentInput): Promise<AgentDecision> {
     const offline = this.offlineUnderstanding(input);
-    // Safety net: whatever a model would say, a message the offline parser reads as an emergency is one.
-    if (offline?.kind === 'tool' && offline.tool === 'emergency_alert') {
-      return { kind: 'tool', tool: 'emergency_alert', args: offline.args, confidence: offline.confidence };
-    }
 
     const messages: BaseMessage[] = [
       ...trimHistory(input.history, this.budget).map((t) => (t.role === 'user' ? new HumanMessage(t.text) : new AIMessage(t.text))),
@@ -229,7 +225,7 @@ export class LangChainAgent implements Agent {
         history: input.history,
       });
     } catch (err) {
-      this.logger?.warn({ elderId: input.elder.id, err: err instanceof Error ? err.name : typeof err }, 'offline parser failed; no emergency safety net for this message');
+      this.logger?.warn({ elderId: input.elder.id, err: err instanceof Error ? err.name : typeof err }, 'offline parser failed; no clarifying question for this message');
       return null;
     }
   }
@@ -255,7 +251,7 @@ export class LangChainAgent implements Agent {
           continue;
         }
         const confidence = offlineVerdictOf(m)?.confidence ?? this.defaultConfidence;
-        // The offline parser would have raised a real emergency in the elder's words before the model ran.
+        // The safety screen would have raised a real emergency in the elder's words before the model ran.
         if (call.name === 'emergency_alert') return { kind: 'tool', tool: call.name, args: args.data, confidence, confirmFirst: true };
         return { kind: 'tool', tool: call.name, args: args.data, confidence };
       }

@@ -8,6 +8,7 @@ import type { ElderDirectory } from '../tasks/elders/elder-directory.ts';
 import { MessageLog } from '../messaging/message-log.entity.ts';
 import { outboundRow, type DeliveryQueue } from '../messaging/outbox.ts';
 import type { Logger } from '../lib/logger.ts';
+import { screenMessage } from '../agent/safety/screen.ts';
 import type { ActionReply, Actor, ButtonActionRegistry, ChatCommandRegistry } from '../tasks/button-actions.ts';
 
 /**
@@ -96,8 +97,10 @@ export class MessageRouter {
         return;
       }
       const actor = known ? { account: known.account, elder: known.elder, chat } : null;
+      // Danger in an elder's own words goes to the assistant before anything else (even an onboarding question).
+      const elderInDanger = inbound.kind === 'message' && actor?.account.role === 'elder' && Boolean(known?.elder) && screenMessage(text).grade !== 'none';
       const conversationReplies =
-        !command && actor && inbound.kind === 'message' && text.length <= MAX_INBOUND_CHARS ? await this.conversations?.handle(actor, text) : null;
+        !command && actor && !elderInDanger && inbound.kind === 'message' && text.length <= MAX_INBOUND_CHARS ? await this.conversations?.handle(actor, text) : null;
       let replies: Reply[];
       if (command) {
         replies = await command.command.handle(command.args, { channel: sender.channel, userId: sender.userId, chatId: sender.chatId, chatType: sender.chatType, ...(sender.displayName ? { displayName: sender.displayName } : {}) }, actor);

@@ -15,6 +15,7 @@ import { MessageLogSchema } from '../messaging/message-log.entity.ts';
 import { WhatsAppAuthSchema } from '../bots/whatsapp/whatsapp-auth.entity.ts';
 import { InviteAttemptSchema } from '../tasks/family/invite-attempt.entity.ts';
 import { ElderChoiceSchema } from '../tasks/family/elder-choice.entity.ts';
+import { CheckInSchema } from '../tasks/family/check-in.entity.ts';
 
 /** Every entity of the data model, registered with MikroORM explicitly (no folder discovery). */
 export const entities = [
@@ -35,4 +36,5 @@ export const entities = [
   WhatsAppAuthSchema,
   InviteAttemptSchema,
   ElderChoiceSchema,
+  CheckInSchema,
 ];

@@ -9,7 +9,7 @@ import { addMedicationTask } from './medicines/add-medication.task.ts';
 import { createLogDoseTask } from './medicines/log-dose.task.ts';
 import { notifyFamilyTask } from './family/notify-family.task.ts';
 import { shareActivityTask } from './family/share-activity.task.ts';
-import { emergencyAlertTask } from './family/emergency-alert.task.ts';
+import { emergencyAlertTaskFor } from './family/emergency-alert.task.ts';
 import { getScheduleTask } from './schedule/get-schedule.task.ts';
 
 /** Settings the task handlers take from the configuration. */
@@ -18,6 +18,8 @@ export interface TaskHandlerOptions {
   refillWarnDays?: number;
   /** How bookings are made, by `venue.provider` (default: the built-in book and asking the family; add 'partner'). */
   bookingProviders?: BookingProviders;
+  /** CHECKIN_MINUTES: how long a safety check-in waits for her answer (said in its question). */
+  checkInMinutes?: number;
 }
 
 /** Every task kind the assistant can run: one per tool of the contract, and a caregiver's new venue. */
@@ -35,5 +37,5 @@ export function createTaskHandlers(options: TaskHandlerOptions = {}): TaskHandle
     .register(notifyFamilyTask)
     .register(shareActivityTask)
     .register(getScheduleTask)
-    .register(emergencyAlertTask);
+    .register(emergencyAlertTaskFor(options.checkInMinutes === undefined ? {} : { checkInMinutes: options.checkInMinutes }));
 }

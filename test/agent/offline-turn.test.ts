@@ -70,8 +70,8 @@ describe('the offline model without the graph', () => {
       }
     }
     expect(differences).toEqual([]);
-    // The comparison covered every tool, questions and plain replies.
-    expect(kinds.size).toBeGreaterThanOrEqual(12);
+    // The comparison covered every tool but emergency_alert (the safety screen raises it before any model), questions and plain replies.
+    expect(kinds.size).toBeGreaterThanOrEqual(11);
   });
 
   it('takes the repair round like the graph when the arguments break the tool contract', async () => {

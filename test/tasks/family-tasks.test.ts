@@ -205,7 +205,8 @@ describe.each(MODES)('family tasks (%s)', (mode) => {
         expect(m.buttons).toEqual([[{ label: "I'm on it", data: `ack:${alert.id}` }]]);
       }
       await expectNeverTold(family.neverTold);
-      expect(await lastTextTo(family.account.chatId)).toBe("I've alerted your family. If you are in danger, call 999.");
+      // Who was told, and what to do now with her country's number, in two short sentences.
+      expect(await lastTextTo(family.account.chatId)).toBe("I've told Sarah, Priya and your family group. If you can, call 999 now.");
     });
 
     it('reads back an emergency the agent marks for a yes, and alerts nobody until the elder says yes', async () => {
@@ -230,7 +231,7 @@ describe.each(MODES)('family tasks (%s)', (mode) => {
       const who = await anElder(app.orm, { timezone: 'America/New_York' });
       const task = await app.tasks.submit({ elder: who.elder, kind: 'emergency_alert', args: { description: 'chest pain' }, requestedByAccountId: who.account.id, replyChannel: 'telegram', replyChatId: who.account.chatId });
       expect(await app.runner.run(task.id)).toBe('succeeded');
-      expect(await lastTextTo(who.account.chatId)).toBe('No family is linked yet, so I could not alert anyone. If you are in danger, call 911.');
+      expect(await lastTextTo(who.account.chatId)).toBe('No family is linked yet, so I could not alert anyone. If you can, call 911 now.');
       const alert = await app.orm.em.fork().findOneOrFail(Alert, { elderId: who.elder.id });
       expect(alert).toMatchObject({ status: 'open', notifyCount: 0 });
     });
@@ -244,7 +245,7 @@ describe.each(MODES)('family tasks (%s)', (mode) => {
           await tx.flush();
           return outcome.reply;
         });
-      expect(await executeOnce()).toBe("I've alerted your family. If you are in danger, call 000.");
+      expect(await executeOnce()).toBe("I've told Sarah, Priya and your family group. If you can, call 000 now.");
       await expect(executeOnce()).rejects.toThrow();
       expect(await app.orm.em.fork().count(Alert, { elderId: family.elder.id })).toBe(1);
       expect(await familyMessages(family.elder.id, family.account.chatId)).toHaveLength(3);

@@ -12,7 +12,6 @@ import { readMessage } from './message.ts';
 import { buildReminder } from './reminder.ts';
 import { buildReschedule } from './reschedule.ts';
 import { CHAT_REPLIES, clarifyQuestion } from './replies.ts';
-import { findEmergency } from './safety.ts';
 import type { ConversationTurn, ToolName, Understanding, UnderstandingInput } from './types.ts';
 
 /** Builds the tool call (or its clarifying question) for a routed message. */
@@ -66,8 +65,6 @@ function fromRoute(route: Route, msg: Message): Understanding {
 /** Understands one message on its own, without the conversation. */
 function understandAlone(text: string, clock: Clock): Understanding {
   const msg = readMessage(text, clock);
-  const emergency = findEmergency(msg.lower, text);
-  if (emergency) return { kind: 'tool', tool: 'emergency_alert', args: { description: emergency }, confidence: 1 };
   return fromRoute(routeMessage(msg), msg);
 }
 
@@ -119,14 +116,13 @@ function answerToDoseQuestion(question: string, text: string, clock: Clock): Und
 }
 
 /**
- * Understands the elder's new message: an emergency always wins; an answer to the assistant's question is
+ * Understands the elder's new message (the safety screen has already looked for danger in it): an answer to the assistant's question is
  * read together with the request it answers; otherwise the message is routed to a tool, a clarifying
  * question or a chat reply. Pure and deterministic: no network, no clock of its own.
  */
 export function understand(input: UnderstandingInput): Understanding {
   const clock = makeClock(input.now, input.timezone);
   const alone = understandAlone(input.text, clock);
-  if (alone.kind === 'tool' && alone.tool === 'emergency_alert') return alone;
   if (alone.kind === 'chat' && (alone.intent === 'injection' || alone.intent === 'medical_advice')) return alone;
   const last = input.history[input.history.length - 1];
   if (last?.role === 'assistant') {

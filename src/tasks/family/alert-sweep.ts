@@ -6,6 +6,7 @@ import { ChannelAccount } from '../elders/channel-account.entity.ts';
 import { Elder } from '../elders/elder.entity.ts';
 import type { FamilyChat } from './family-notifier.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
+import { familyRepeatText } from './alert-wording.ts';
 
 /** How the alert sweep behaves. */
 export interface AlertSweepOptions {
@@ -21,7 +22,7 @@ export const ackButton = (alertId: string) => [[{ label: "I'm on it", data: `ack
  * The family chats of many elders at once (the circle's group and each active member's private chat):
  * three queries per batch, whatever the number of alerts.
  */
-async function familyChatsByElder(em: EntityManager, elderIds: string[]): Promise<Map<string, FamilyChat[]>> {
+export async function familyChatsByElder(em: EntityManager, elderIds: string[]): Promise<Map<string, FamilyChat[]>> {
   const [circles, links] = await Promise.all([
     em.find(FamilyCircle, { elderId: { $in: elderIds } }),
     em.find(CaregiverLink, { elderId: { $in: elderIds }, removedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
@@ -29,17 +30,17 @@ async function familyChatsByElder(em: EntityManager, elderIds: string[]): Promis
   const accounts = links.length ? await em.find(ChannelAccount, { id: { $in: [...new Set(links.map((l) => l.accountId))] }, active: true }) : [];
   const accountById = new Map(accounts.map((a) => [a.id, a]));
   const chats = new Map<string, FamilyChat[]>(elderIds.map((id) => [id, []]));
-  for (const c of circles) chats.get(c.elderId)!.push({ channel: c.channel, chatId: c.groupChatId, accountId: null, key: `circle:${c.id}` });
+  for (const c of circles) chats.get(c.elderId)!.push({ channel: c.channel, chatId: c.groupChatId, accountId: null, key: `circle:${c.id}`, name: null });
   for (const l of links) {
     const a = accountById.get(l.accountId);
-    if (a) chats.get(l.elderId)!.push({ channel: a.channel, chatId: a.chatId, accountId: a.id, key: `account:${a.id}` });
+    if (a) chats.get(l.elderId)!.push({ channel: a.channel, chatId: a.chatId, accountId: a.id, key: `account:${a.id}`, name: a.displayName ?? null });
   }
   return chats;
 }
 
 /**
  * Repeats every open alert whose `nextNotifyAt` has come to each of the elder's linked family members and
- * caregivers (and the family group), with the "I'm on it" button, until someone acknowledges it. Each alert
+ * caregivers (and the family group), worded for its kind (despair gently), with the "I'm on it" button, until someone acknowledges it. Each alert
  * is claimed by a conditional update on its `nextNotifyAt`, so several schedulers send each repeat once;
  * the messages' idempotency keys (alert, repeat number, chat) are the last guard. Returns how many alerts
  * were repeated.
@@ -70,7 +71,7 @@ export async function dispatchDueAlerts(orm: MikroORM, delivery: DeliveryQueue, 
             chatId: chat.chatId,
             elderId: elder.id,
             accountId: chat.accountId,
-            text: `URGENT, still unanswered: ${elder.name} needs help: "${alert.description}". Press "I'm on it" if you are dealing with it.`,
+            text: familyRepeatText(alert.kind, { elderName: elder.name, description: alert.description }),
             buttons: ackButton(alert.id),
             idempotencyKey: `alert:${alert.id}:${alert.notifyCount + 1}:${chat.key}`,
             lane: 'alert',

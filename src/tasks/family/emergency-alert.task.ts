@@ -1,59 +1,112 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { TaskHandler } from '../task-handler.ts';
-import { Alert } from './alert.entity.ts';
-import { tellFamily } from './family-notifier.ts';
-import { emergencyAlertArgs, type EmergencyAlertArgs } from '../tool-args.ts';
+import { Alert, type AlertKind } from './alert.entity.ts';
+import { CheckIn } from './check-in.entity.ts';
+import { findFamilyChats, tellFamily } from './family-notifier.ts';
+import { SAFETY_CATEGORIES, emergencyNumber, localHelp } from './emergency-help.ts';
+import { checkInButtons } from './check-ins.ts';
+import { checkInQuestion, despairReply, emergencyReply, familyAlertText } from './alert-wording.ts';
+import { emergencyAlertArgs } from '../tool-args.ts';
 
 /** Minutes before an unacknowledged alert is sent to the family again. */
 export const ALERT_REPEAT_MINUTES = 3;
+/** Minutes a check-in waits for her answer before the family is told (CHECKIN_MINUTES). */
+export const CHECKIN_MINUTES = 5;
 
-/** The number to call for help where the elder lives, from their timezone; 112 works in most of the world. */
-export function emergencyNumber(timezone: string): string {
-  if (timezone === 'Europe/London') return '999';
-  if (timezone.startsWith('America/')) return '911';
-  if (timezone.startsWith('Australia/')) return '000';
-  return '112';
-}
+/** The number to call where the elder lives (see emergency-help.ts). */
+export { emergencyNumber };
 
 /**
- * emergency_alert: opens an alert and sends an urgent message with an "I'm on it" button to every linked
- * person at once, without waiting for a yes. The alert stays open, due again in a few minutes, until
- * someone acknowledges it. The elder is always told the local emergency number.
+ * The emergency task's arguments: the contract's description (what a model may send), plus what the safety
+ * screen adds — a check-in instead of an alert, the kind of danger, and whether it is about someone with her.
  */
-export const emergencyAlertTask: TaskHandler<EmergencyAlertArgs> = {
-  kind: 'emergency_alert',
-  label: 'alert your family',
-  schema: emergencyAlertArgs,
-  groupCommit: true,
-  skipConfirmation: true,
-  readBack: (args) => `I'll alert your family now: "${args.description}". Shall I send it?`,
-  async execute(args, ctx) {
-    const now = ctx.clock.now();
-    const alert = ctx.em.create(Alert, {
-      id: randomUUID(),
-      elderId: ctx.elder.id,
-      taskId: ctx.task.id,
-      description: args.description,
-      status: 'open',
-      nextNotifyAt: new Date(now.getTime() + ALERT_REPEAT_MINUTES * 60_000),
-      notifyCount: 0,
-      acknowledgedByAccountId: null,
-      acknowledgedAt: null,
-      createdAt: now,
-    });
-    const name = ctx.elder.name;
-    const told = await tellFamily(ctx, {
-      text: `URGENT: ${name} needs help: "${args.description}". Please check on ${name} now.`,
-      buttons: [[{ label: "I'm on it", data: `ack:${alert.id}` }]],
-      topic: 'alert',
-      lane: 'alert',
-    });
-    if (told > 0) alert.notifyCount = 1;
-    const call = `If you are in danger, call ${emergencyNumber(ctx.elder.timezone)}.`;
-    return {
-      result: { alertId: alert.id, told },
-      reply: told > 0 ? `I've alerted your family. ${call}` : `No family is linked yet, so I could not alert anyone. ${call}`,
-      replyLane: 'alert',
-    };
-  },
-};
+export const emergencyAlertTaskArgs = emergencyAlertArgs.extend({
+  check_in: z.boolean().optional(),
+  category: z.enum(SAFETY_CATEGORIES).optional(),
+  about: z.enum(['self', 'someone_else']).optional(),
+});
+/** Validated emergency task arguments. */
+export type EmergencyAlertTaskArgs = z.infer<typeof emergencyAlertTaskArgs>;
+
+/**
+ * emergency_alert, without waiting for a yes. A clear emergency opens an alert and sends an urgent message with
+ * an "I'm on it" button to every linked person at once, and tells the elder who was told and what to do now
+ * with her country's number. Despair gets a kind reply with a helpline, and the family is told gently. A
+ * possible concern (`check_in`) only asks her, with [Get help now] [I'm OK]; the check-in sweep tells the
+ * family if she stays silent. Alerts stay open, due again in a few minutes, until someone acknowledges them.
+ */
+export function emergencyAlertTaskFor(options: { checkInMinutes?: number } = {}): TaskHandler<EmergencyAlertTaskArgs> {
+  const checkInMinutes = options.checkInMinutes ?? CHECKIN_MINUTES;
+  return {
+    kind: 'emergency_alert',
+    label: 'alert your family',
+    schema: emergencyAlertTaskArgs,
+    groupCommit: true,
+    skipConfirmation: true,
+    readBack: (args) => `I'll alert your family now: "${args.description}". Shall I send it?`,
+    async execute(args, ctx) {
+      const now = ctx.clock.now();
+      const help = localHelp(ctx.elder.timezone, ctx.elder.locale);
+      if (args.check_in) {
+        const checkIn = ctx.em.create(CheckIn, {
+          id: randomUUID(),
+          elderId: ctx.elder.id,
+          taskId: ctx.task.id,
+          description: args.description,
+          category: args.category ?? null,
+          status: 'waiting',
+          channel: ctx.task.replyChannel,
+          chatId: ctx.task.replyChatId,
+          answeredAt: null,
+          alertId: null,
+          createdAt: now,
+        });
+        const told = (await findFamilyChats(ctx.em, ctx.elder.id)).map((c) => c.name ?? null);
+        const question = told.length > 0 ? checkInQuestion(told, checkInMinutes) : `I'm a little worried about you. Do you need help now? If you are in danger, call ${help.emergencyNumber}.`;
+        ctx.outbox.stage(ctx.em, {
+          channel: ctx.task.replyChannel,
+          chatId: ctx.task.replyChatId,
+          elderId: ctx.elder.id,
+          text: question,
+          buttons: checkInButtons(checkIn.id),
+          idempotencyKey: `checkin:${checkIn.id}:question`,
+          lane: 'escalation',
+        });
+        return { result: { checkInId: checkIn.id } };
+      }
+      const kind: AlertKind = args.category === 'despair' ? 'despair' : 'emergency';
+      const alert = ctx.em.create(Alert, {
+        id: randomUUID(),
+        elderId: ctx.elder.id,
+        taskId: ctx.task.id,
+        description: args.description,
+        status: 'open',
+        kind,
+        nextNotifyAt: new Date(now.getTime() + ALERT_REPEAT_MINUTES * 60_000),
+        notifyCount: 0,
+        acknowledgedByAccountId: null,
+        acknowledgedAt: null,
+        createdAt: now,
+      });
+      const aboutSomeoneElse = args.about === 'someone_else';
+      const chats = await findFamilyChats(ctx.em, ctx.elder.id);
+      const told = await tellFamily(ctx, {
+        text: familyAlertText(kind, { elderName: ctx.elder.name, description: args.description, aboutSomeoneElse }),
+        buttons: [[{ label: "I'm on it", data: `ack:${alert.id}` }]],
+        topic: 'alert',
+        lane: 'alert',
+      });
+      if (told > 0) alert.notifyCount = 1;
+      const names = chats.map((c) => c.name ?? null);
+      const reply =
+        kind === 'despair'
+          ? despairReply({ told: names, help })
+          : emergencyReply({ told: names, category: args.category ?? null, aboutSomeoneElse, description: args.description, help });
+      return { result: { alertId: alert.id, told }, reply, replyLane: 'alert' };
+    },
+  };
+}
+
+/** The emergency task with the default check-in wait. */
+export const emergencyAlertTask = emergencyAlertTaskFor();

@@ -14,6 +14,8 @@ export interface FamilyChat {
   accountId: string | null;
   /** What makes this chat unique among the elder's family, for idempotency keys: `circle:<id>` or `account:<id>`. */
   key: string;
+  /** The linked person's name (null for the family group), to tell the elder who was told. */
+  name?: string | null;
 }
 
 /** A message for the family, staged once to every chat they hear in. */
@@ -35,13 +37,13 @@ export async function findFamilyChats(em: EntityManager, elderId: string): Promi
   const circle = await em.findOne(FamilyCircle, { elderId });
   const links = await em.find(CaregiverLink, { elderId, removedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   const chats: FamilyChat[] = [];
-  if (circle) chats.push({ channel: circle.channel, chatId: circle.groupChatId, accountId: null, key: `circle:${circle.id}` });
+  if (circle) chats.push({ channel: circle.channel, chatId: circle.groupChatId, accountId: null, key: `circle:${circle.id}`, name: null });
   if (links.length > 0) {
     const accounts = await em.find(ChannelAccount, { id: { $in: links.map((l) => l.accountId) }, active: true });
     const byId = new Map(accounts.map((a) => [a.id, a]));
     for (const link of links) {
       const account = byId.get(link.accountId);
-      if (account) chats.push({ channel: account.channel, chatId: account.chatId, accountId: account.id, key: `account:${account.id}` });
+      if (account) chats.push({ channel: account.channel, chatId: account.chatId, accountId: account.id, key: `account:${account.id}`, name: account.displayName ?? null });
     }
   }
   // One message per chat, even if two records point at the same one.

@@ -13,7 +13,8 @@ import { SummaryTimeButtons, summaryCommand } from './summary-command.ts';
 import { DEFAULT_SUMMARY_TIME } from './summary-time.ts';
 import { dispatchDueAlerts } from './alert-sweep.ts';
 import { DEFAULT_ATTEMPT_LIMITS, pruneInviteAttempts, type InviteAttemptLimits } from './invite-attempts.ts';
-import { ALERT_REPEAT_MINUTES } from './emergency-alert.task.ts';
+import { ALERT_REPEAT_MINUTES, CHECKIN_MINUTES } from './emergency-alert.task.ts';
+import { CheckInButtons, escalateSilentCheckIns, type CheckInDeps } from './check-ins.ts';
 
 /** Settings of the family features; every one has a default. */
 export interface FamilyOptions {
@@ -21,6 +22,8 @@ export interface FamilyOptions {
   inviteTtlHours?: number;
   /** Minutes between repeats of an unacknowledged alert (default: the emergency task's). */
   alertRepeatMinutes?: number;
+  /** Minutes a safety check-in waits for the elder's answer before the family is told (default 5). */
+  checkInMinutes?: number;
   /** Minutes after a shared activity during which family messages are replies to it (default 180). */
   activityReplyWindowMinutes?: number;
   attemptLimits?: InviteAttemptLimits;
@@ -41,7 +44,8 @@ export interface FamilySweep {
 /**
  * Registers the family commands (/start, /invite, /join, /link, /elder, /remove, /forget, /export, /notify,
  * /summary) and buttons (onboarding, elder choice, "I'm on it", forget, dose-notice settings, summary time), and returns the router's conversations hook and
- * the sweeps (alert repeats, pruning old invite attempts) for the composition root to wire.
+ * the sweeps (alert repeats, silent check-ins, pruning old invite attempts) and the check-in answers for the composition
+ * root to wire.
  */
 export function registerFamilyFeatures(deps: {
   orm: MikroORM;
@@ -52,7 +56,7 @@ export function registerFamilyFeatures(deps: {
   logger: Logger;
   defaults: { timezone: string; locale: string };
   options?: FamilyOptions;
-}): { conversations: FamilyConversations; sweeps: FamilySweep[] } {
+}): { conversations: FamilyConversations; sweeps: FamilySweep[]; checkIns: CheckInDeps } {
   const { orm, clock, delivery, logger } = deps;
   const options = deps.options ?? {};
   const onboarding = new Onboarding({ orm, clock, defaults: deps.defaults });
@@ -70,6 +74,8 @@ export function registerFamilyFeatures(deps: {
     activityReplyWindowMinutes: options.activityReplyWindowMinutes ?? 180,
     ...(options.caregiverRequests ? { caregiverRequests: options.caregiverRequests } : {}),
   };
+  const repeatMinutes = options.alertRepeatMinutes ?? ALERT_REPEAT_MINUTES;
+  const checkIns = { orm, delivery, clock, checkInMinutes: options.checkInMinutes ?? CHECKIN_MINUTES, repeatMinutes };
   for (const command of createFamilyCommands(family)) deps.commands.register(command);
   const summary = { orm, logger, defaultTime: options.summaryTime ?? DEFAULT_SUMMARY_TIME };
   deps.commands.register(notifyCommand({ orm, logger })).register(summaryCommand(summary));
@@ -77,14 +83,16 @@ export function registerFamilyFeatures(deps: {
     .register(new OnboardingButtons(onboarding))
     .register(new ElderChoiceButtons(family))
     .register(new AlertButtons({ orm, delivery, clock }))
+    .register(new CheckInButtons(checkIns))
     .register(new PrivacyButtons({ orm, delivery, clock, logger }))
     .register(new NotifyButtons({ orm, logger }))
     .register(new SummaryTimeButtons(summary));
-  const repeatMinutes = options.alertRepeatMinutes ?? ALERT_REPEAT_MINUTES;
   return {
     conversations: new FamilyConversations(family),
+    checkIns,
     sweeps: [
       { name: 'family-alerts', run: (now) => dispatchDueAlerts(orm, delivery, now, { repeatMinutes }) },
+      { name: 'silent-check-ins', run: (now) => escalateSilentCheckIns(checkIns, now) },
       { name: 'invite-attempts-prune', run: (now) => pruneInviteAttempts(orm.em.fork(), now) },
     ],
   };

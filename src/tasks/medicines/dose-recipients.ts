@@ -40,13 +40,13 @@ export async function familyChatsOf(em: EntityManager, elderIds: string[]): Prom
   const chats = new Map<string, FamilyChat[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return chats;
   const circles = await em.find(FamilyCircle, { elderId: { $in: ids } });
-  for (const c of circles) chats.get(c.elderId)!.push({ channel: c.channel, chatId: c.groupChatId, accountId: null, key: `circle:${c.id}` });
+  for (const c of circles) chats.get(c.elderId)!.push({ channel: c.channel, chatId: c.groupChatId, accountId: null, key: `circle:${c.id}`, name: null });
   const links = await em.find(CaregiverLink, { elderId: { $in: ids }, removedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   if (links.length > 0) {
     const accounts = new Map((await em.find(ChannelAccount, { id: { $in: links.map((l) => l.accountId) }, active: true })).map((a) => [a.id, a]));
     for (const link of links) {
       const a = accounts.get(link.accountId);
-      if (a) chats.get(link.elderId)!.push({ channel: a.channel, chatId: a.chatId, accountId: a.id, key: `account:${a.id}` });
+      if (a) chats.get(link.elderId)!.push({ channel: a.channel, chatId: a.chatId, accountId: a.id, key: `account:${a.id}`, name: a.displayName ?? null });
     }
   }
   // One message per chat, even if two records point at the same one.

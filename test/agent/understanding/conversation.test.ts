@@ -48,11 +48,6 @@ describe('answers to the assistant\'s questions', () => {
     expect(callOf('set_reminder', aMessage('actually, remind me to call Arthur at 5pm', { history })).text).toBe('call Arthur');
   });
 
-  it('still raises an emergency in the middle of a booking', () => {
-    const history = askedAbout('book a table at the Copper Kettle', 'For how many people?');
-    callOf('emergency_alert', aMessage("I've just fallen over", { history }));
-  });
-
   it('does not repeat a request that was already complete', () => {
     const history = askedAbout('I went for a walk along the canal this morning', 'How lovely! How long were you out?');
     expect(understand(aMessage('about an hour', { history })).kind).toBe('chat');

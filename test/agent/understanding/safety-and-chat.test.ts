@@ -2,39 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { understand } from '../../../src/agent/understanding/understand.ts';
 import { aMessage, callOf, chatIntentOf } from './factories.ts';
 
-describe('emergencies', () => {
-  it('raises an alert for a fall, describing it in the elder\'s words', () => {
-    expect(callOf('emergency_alert', aMessage("I've fallen in the kitchen and can't get up"))).toEqual({
-      description: "I've fallen in the kitchen and can't get up",
-    });
-  });
-
-  it('raises an alert for chest pain, breathing trouble and being lost', () => {
-    callOf('emergency_alert', aMessage('my chest is really tight'));
-    callOf('emergency_alert', aMessage("I can't breathe properly"));
-    callOf('emergency_alert', aMessage("I'm lost and I don't know where I am"));
-  });
-
-  it('raises an alert for an elder out somewhere they no longer recognise', () => {
-    callOf('emergency_alert', aMessage('been walking ages and i dont recognise these roads any more'));
-    callOf('emergency_alert', aMessage("I don't know the way home from here"));
-  });
-
-  it('does not raise an alert for something unrecognised that is not a place', () => {
-    const result = understand(aMessage("I don't recognise this new tablet the chemist gave me"));
-    expect(result.kind === 'tool' && result.tool === 'emergency_alert').toBe(false);
-  });
-
-  it('raises an alert for a plain cry for help', () => {
-    callOf('emergency_alert', aMessage('HELP'));
-    callOf('emergency_alert', aMessage('please help me, I feel faint and scared'));
-  });
-
-  it('lets an emergency win over any other request in the message', () => {
-    callOf('emergency_alert', aMessage("tell my son I've had a fall and I'm bleeding a lot"));
-  });
-
-  it('does not raise an alert for a fall that is over and harmless', () => {
+// Emergencies are the safety screen's (test/agent/safety/); understanding reads what the screen let through.
+describe('messages about falls that the safety screen lets through', () => {
+  it('passes on news of a fall that is over and harmless, or says nothing of a near miss', () => {
     expect(callOf('notify_family', aMessage("tell my daughter I fell yesterday but I'm fine now")).message).toContain('fell');
     expect(understand(aMessage('I nearly fell on the ice but caught the railing')).kind).toBe('chat');
   });

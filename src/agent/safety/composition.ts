@@ -1,0 +1,265 @@
+import type { Concept, ConceptHit, ConceptMap } from './concepts.ts';
+import type { ScreenText } from './normalise.ts';
+import type { FoundSign, SignGrade } from './signs.ts';
+
+/** Why a sign does not count: it is not happening to a person now. */
+export type SuppressReason =
+  | 'idiom'
+  | 'thing'
+  | 'animal'
+  | 'name'
+  | 'story'
+  | 'request'
+  | 'task'
+  | 'question'
+  | 'hypothetical'
+  | 'near_miss'
+  | 'negated'
+  | 'past'
+  | 'resolved';
+
+/** A sign after composition: live with its grade and who it is about, or set aside with the reason and the cue. */
+export type PlacedSign =
+  | { sign: FoundSign; live: true; grade: SignGrade; who: 'self' | 'other'; notes: string[] }
+  | { sign: FoundSign; live: false; reason: SuppressReason; cue: string };
+
+/** The composition stage's view of one message: tokens, concepts, and a few lookups. */
+export class Composition {
+  readonly text: ScreenText;
+  readonly map: ConceptMap;
+  /** Sentences written mostly with capitalised words, where capitals say nothing about names. */
+  private readonly titleCaseSentences: Set<number>;
+
+  constructor(text: ScreenText, map: ConceptMap) {
+    this.text = text;
+    this.map = map;
+    this.titleCaseSentences = new Set();
+    const counts = new Map<number, [number, number]>();
+    for (const t of text.tokens) {
+      const c = counts.get(t.sentence) ?? [0, 0];
+      c[0] += t.capitalised ? 1 : 0;
+      c[1]++;
+      counts.set(t.sentence, c);
+    }
+    for (const [sentence, [caps, all]] of counts) if (all >= 3 && caps / all > 0.5) this.titleCaseSentences.add(sentence);
+  }
+
+  /** Hits of a cue concept. */
+  cues(concept: Concept): ConceptHit[] {
+    return this.map.byConcept.get(concept) ?? [];
+  }
+
+  /** The words of a hit, for the explanation. */
+  words(hit: { start: number; end: number }): string {
+    return this.map.words.slice(hit.start, hit.end).join(' ');
+  }
+
+  /** The clause a token belongs to (-1 past the end). */
+  clauseOf(index: number): number {
+    return this.text.tokens[index]?.clause ?? -1;
+  }
+
+  /** The clauses a sign's concept hits touch. */
+  clausesOf(sign: FoundSign): Set<number> {
+    const clauses = new Set<number>();
+    for (const hit of sign.hits) for (let i = hit.start; i < hit.end; i++) clauses.add(this.clauseOf(i));
+    return clauses;
+  }
+
+  /** True when a cue of the concept lies in one of the clauses. */
+  inClauses(concept: Concept, clauses: Set<number>): ConceptHit | undefined {
+    return this.cues(concept).find((h) => clauses.has(this.clauseOf(h.start)));
+  }
+
+  /** True when most words of the sentence are capitalised, so a capital says nothing about names. */
+  isTitleCase(sentence: number): boolean {
+    return this.titleCaseSentences.has(sentence);
+  }
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
+
+/** Words that are never names even with a capital (the start of a sentence, days, greetings). */
+const NOT_NAMES = new Set(['just', 'so', 'oh', 'well', 'today', 'yesterday', 'please', 'hello', 'hi', 'sorry', 'now', 'then', 'and', 'but', 'help', 'the', 'a', 'my', 'i', 'it', 'this', 'there', 'think', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'dear', 'yes', 'no', 'ok', 'okay']);
+
+type Subject = 'self' | 'other' | 'thing' | 'animal' | null;
+
+/** Who a sign happens to: the nearest person, thing or animal before it in its clause (or inside it: "hit his head"). */
+function subjectOf(c: Composition, sign: FoundSign): { who: Subject; at: number } {
+  for (const hit of sign.hits) {
+    for (let i = hit.start; i < hit.end; i++) {
+      const word = c.map.words[i]!;
+      if (word === 'his' || word === 'her' || word === 'their') return { who: 'other', at: i };
+    }
+  }
+  const first = sign.start;
+  const clause = c.clauseOf(first);
+  const kinds: [Concept, Subject][] = [['self', 'self'], ['other', 'other'], ['animal', 'animal'], ['thing', 'thing']];
+  for (let i = first - 1; i >= Math.max(0, first - 7); i--) {
+    const token = c.text.tokens[i]!;
+    if (token.clause !== clause && !(token.sentence === c.text.tokens[first]!.sentence && i === first - 1)) break;
+    const word = c.map.words[i]!;
+    // "It" is usually the hurt part ("it won't stop bleeding"); only something that falls or collapses is a thing.
+    if ((word === 'it' || word === 'this') && sign.rule.category !== 'fall' && sign.rule.category !== 'faint') continue;
+    for (const [concept, who] of kinds) {
+      if (c.cues(concept).some((h) => h.start <= i && i < h.end)) return { who, at: i };
+    }
+    if (token.capitalised && !c.isTitleCase(token.sentence) && !NOT_NAMES.has(word) && !/^\d/.test(word)) return { who: 'other', at: i };
+  }
+  return { who: null, at: -1 };
+}
+
+/** Words that may stand before a sign without being its subject ("oh I have just fallen", "then fell"). */
+const NOT_SUBJECTS = new Set([
+  'is', 'am', 'are', 'was', 'were', 'be', 'been', 'being', 'has', 'have', 'had', 'got', 'gets', 'get', 'just', 'really', 'very', 'so', 'completely',
+  'totally', 'all', 'now', 'suddenly', 'then', 'and', 'oh', 'no', 'please', 'help', 'think', 'well', 'right', 'also', 'again', 'still', 'gone',
+  'went', 'going', 'keep', 'keeps', 'kept', 'feel', 'feeling', 'felt', 'like', 'as', 'if', 'only', 'quite', 'a', 'bit', 'little', 'totally',
+  'badly', 'god', 'dear', 'sorry', 'hello', 'hi', 'yes', 'ok', 'okay', 'hey', 'um', 'er', 'ah', 'im', 'ive', 'not', 'never', 'ever', 'even',
+  'almost', 'nearly', 'somehow', 'accidentally', 'literally', 'actually', 'probably', 'maybe', 'may', 'might', 'could', 'would', 'will', 'can',
+  'do', 'did', 'does', 'out', 'there', 'here', 'today', 'tonight', 'earlier', 'morning', 'this', 'by', 'mistake',
+]);
+
+/** For a sign only a person can have: the word before it that names something else, when no person is named. */
+function nonPersonBefore(c: Composition, sign: FoundSign): number {
+  const clause = c.clauseOf(sign.start);
+  for (let i = sign.start - 1; i >= 0 && c.clauseOf(i) === clause; i--) {
+    const word = c.map.words[i]!;
+    if (NOT_SUBJECTS.has(word) || c.cues('bodyPart').some((h) => h.start <= i && i < h.end)) continue;
+    return i;
+  }
+  return -1;
+}
+
+/** A negation just before the sign (or inside its span, between its concepts) that is not part of the sign's own words. */
+function negationOf(c: Composition, sign: FoundSign): ConceptHit | undefined {
+  const clause = c.clauseOf(sign.start);
+  return c.cues('negation').find((neg) => {
+    if (sign.hits.some((h) => overlaps(h, neg))) return false;
+    if (c.cues('intense').some((h) => overlaps(h, neg)) || c.cues('despair').some((h) => overlaps(h, neg))) return false;
+    if (c.map.words[neg.start] === 'no' && (c.map.words[neg.start + 1] === 'one' || c.map.words[neg.start + 1] === 'idea')) return false;
+    if (neg.start >= sign.start && neg.end <= sign.end) return true;
+    return neg.end <= sign.start && neg.end >= sign.start - 1 && c.clauseOf(neg.start) === clause;
+  });
+}
+
+/** True when the sentence opens with "can you", "could you", "will you" or "please": a request, not a question about. */
+function isRequest(c: Composition, sentence: number): boolean {
+  const first = c.text.tokens.findIndex((t) => t.sentence === sentence);
+  const [a, b] = [c.map.words[first], c.map.words[first + 1]];
+  return a === 'please' || (['can', 'could', 'will', 'would'].includes(a ?? '') && b === 'you');
+}
+
+/**
+ * The composition stage: places one sign in its message — who it is about (the elder or another person; a
+ * thing or an animal does not count), when (now, or over, feared, asked about, nearly), and whether it is a
+ * story, a name, a task or an idiom — and adjusts its grade ("a bit" makes a concern of it, "very" an emergency).
+ */
+export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
+  const { rule } = sign;
+  const off = (reason: SuppressReason, cue: ConceptHit | { start: number; end: number }): PlacedSign => ({ sign, live: false, reason, cue: c.words(cue) });
+  const tokens = c.text.tokens;
+  const sentence = sign.sentence;
+  const clauses = c.clausesOf(sign);
+
+  for (const concept of ['idiom', 'thingCompound'] as const) {
+    const hit = c.cues(concept).find((h) => sign.hits.some((s) => overlaps(h, s)));
+    if (hit) return off(concept === 'idiom' ? 'idiom' : 'thing', hit);
+  }
+  const key = sign.hits.flatMap((h) => tokens.slice(h.start, h.end));
+  const firstOfSentence = tokens.findIndex((t) => t.sentence === sentence);
+  if (!c.isTitleCase(sentence) && key.length > 0 && key.every((t, i) => t.capitalised && sign.hits[0]!.start + i !== firstOfSentence)) {
+    return off('name', sign.hits[0]!);
+  }
+
+  const subject = rule.subject ? subjectOf(c, sign) : { who: null, at: -1 };
+  const notSelf = subject.who !== 'self';
+  const before = (h: ConceptHit): boolean => h.start <= sign.start && h.sentence === sentence;
+  const story = c.cues('story').find((h) => before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf));
+  if (story && !rule.rhetorical) return off('story', story);
+  const request = c.cues('requestStart').find((h) => h.start === firstOfSentence && h.sentence === sentence && (clauses.has(c.clauseOf(h.start)) || notSelf));
+  if (request) return off('request', request);
+  const task = c.cues('taskFrame').find((h) => before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf));
+  if (task) return off('task', task);
+
+  if (rule.category === 'lost') {
+    const located = c.cues('lostFrame').find((h) => h.sentence === sentence);
+    if (located) return off('question', located);
+  }
+  let grade: SignGrade = rule.grade;
+  const notes: string[] = [];
+  if (!rule.rhetorical) {
+    if (c.text.questions[sentence]) {
+      const about = c.cues('questionAbout').find((h) => h.sentence === sentence && h.start < sign.end);
+      if (about && !isRequest(c, sentence)) return off('question', about);
+      if (rule.questionConcern && !isRequest(c, sentence)) {
+        grade = 'concern';
+        notes.push('asked as a question');
+      } else if (rule.subject && subject.who === null && !c.cues('self').some((h) => h.sentence === sentence)) {
+        return off('question', { start: firstOfSentence, end: firstOfSentence + 1 });
+      }
+    }
+    const lastStart = Math.max(...sign.hits.map((h) => h.start));
+    const hypothetical = c.cues('hypothetical').find((h) => h.sentence === sentence && h.start <= lastStart && !sign.hits.some((s) => s.start === h.start && s.end > h.end));
+    if (hypothetical) return off('hypothetical', hypothetical);
+  }
+  const near = c.cues('nearMiss').find((h) => h.end <= sign.start + 1 && h.start >= sign.start - 4 && h.sentence === sentence);
+  if (near) {
+    if (!rule.nearMissConcern) return off('near_miss', near);
+    grade = 'concern';
+    notes.push(`nearly (${c.words(near)})`);
+  }
+  const negation = negationOf(c, sign);
+  if (negation) return off('negated', negation);
+
+  const now = c.inClauses('now', clauses);
+  const recent = c.cues('recent').find((h) => h.sentence === sentence) ?? now;
+  if (rule.needsRecent && !recent) return off('past', sign.hits[0]!);
+  const past = c.cues('past').find((h) => (rule.state ? clauses.has(c.clauseOf(h.start)) : h.sentence === sentence));
+  if (past && !now) return off('past', past);
+  const resolved = c.cues('resolved').find((h) => {
+    const negated = c.cues('negation').some((n) => n.end <= h.start && n.start >= h.start - 2);
+    return !negated && !(rule.state && h.end <= sign.start);
+  });
+  if (resolved && !now) return off('resolved', resolved);
+
+  if (subject.who === 'thing' || subject.who === 'animal') return off(subject.who, { start: subject.at, end: subject.at + 1 });
+  if (rule.personOnly && subject.who === null) {
+    const other = nonPersonBefore(c, sign);
+    if (other >= 0) return off('thing', { start: other, end: other + 1 });
+  }
+  const who = rule.aboutHome ? 'self' : subject.who === 'other' ? 'other' : 'self';
+
+  if (rule.softens && grade === 'emergency') {
+    const soft = c.inClauses('soft', clauses);
+    const intense = c.cues('intense').some((h) => clauses.has(c.clauseOf(h.start)) && !(soft && overlaps(h, soft)));
+    if (soft && !intense) {
+      grade = 'concern';
+      notes.push(`softened (${c.words(soft)})`);
+    }
+  }
+  if (rule.softNone && grade === 'concern') {
+    const soft = c.inClauses('soft', clauses);
+    if (soft) return off('resolved', soft);
+  }
+  if (rule.intensifies && grade === 'concern') {
+    const intense = c.cues('intense').find((h) => clauses.has(c.clauseOf(h.start)) && !c.cues('soft').some((s) => overlaps(s, h)));
+    if (intense) {
+      grade = 'emergency';
+      notes.push(`intensified (${c.words(intense)})`);
+    }
+  }
+  if (rule.doubtConcern && grade === 'emergency') {
+    const unsure = c.cues('unsure').find((h) => h.sentence === sentence);
+    if (unsure) {
+      grade = 'concern';
+      notes.push(`unsure (${c.words(unsure)})`);
+    }
+  }
+  // A possible concern told to the family by her own request ("let my son know the pipe has burst") is that request.
+  const family = c.cues('familyMessage').find((h) => h.sentence === sentence && h.start < sign.start);
+  if (grade === 'concern' && family) return off('task', family);
+  // Feeling off as the reason for skipping a dose is a dose to record, not a check-in.
+  const skip = c.cues('doseSkip').find((h) => h.sentence === sentence);
+  if (grade === 'concern' && rule.category === 'unwell' && skip) return off('task', skip);
+  return { sign, live: true, grade, who, notes };
+}

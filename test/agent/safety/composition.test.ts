@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { screenMessage } from '../../../src/agent/safety/screen.ts';
+
+/** The reason a message's sign was set aside, from the screen's explanation. */
+const setAsideFor = (text: string): string => {
+  const result = screenMessage(text);
+  expect(result.grade).toBe('none');
+  return result.setAside.map((s) => s.reason).join(',');
+};
+
+describe('the composition stage sets a sign aside when it is not happening to a person now', () => {
+  it('for a question about an emergency', () => {
+    expect(setAsideFor('how do you help someone who is choking?')).toContain('question');
+    expect(setAsideFor('how would I know if I am having a stroke?')).toMatch(/question|hypothetical/);
+  });
+
+  it('for a fear or a what-if', () => {
+    expect(setAsideFor("I'm worried I might fall in the bath")).toContain('hypothetical');
+    expect(setAsideFor('what should I do if I fall')).toMatch(/hypothetical|question/);
+  });
+
+  it('for something over and done with', () => {
+    expect(setAsideFor("I fell last winter but I'm fine")).toMatch(/past|resolved/);
+    expect(setAsideFor('my neighbour had a stroke last year')).toContain('past');
+  });
+
+  it('for a near miss', () => {
+    expect(setAsideFor('I nearly slipped on the step')).toContain('near_miss');
+  });
+
+  it('for a denial', () => {
+    expect(setAsideFor("I didn't fall, I sat down on the floor to find my earring")).toContain('negated');
+  });
+
+  it('for a story, a film, a song or a name', () => {
+    expect(setAsideFor('a film about a man having a heart attack')).toContain('story');
+    expect(setAsideFor('play burning down the house')).toMatch(/request|story/);
+    expect(setAsideFor('book a table at the Flames Grill for two')).toMatch(/name|thing|task/);
+  });
+
+  it('for an idiom or a thing that falls', () => {
+    expect(setAsideFor("I'm dying for a cup of tea")).toContain('idiom');
+    expect(setAsideFor('the vase fell off the shelf')).toContain('thing');
+    expect(setAsideFor("I'm dying to see the grandchildren")).toContain('idiom');
+  });
+});
+
+describe('the composition stage places a live sign', () => {
+  it('on another person when they are its subject', () => {
+    const result = screenMessage('my husband has collapsed');
+    expect(result).toMatchObject({ grade: 'emergency', who: 'other' });
+  });
+
+  it('makes "a bit" of chest pain a concern and "very" dizzy with a faint an emergency', () => {
+    expect(screenMessage('a bit of an ache in my chest').grade).toBe('concern');
+    expect(screenMessage('I feel very dizzy, I might faint').grade).toBe('emergency');
+  });
+
+  it('keeps a present state live after an earlier event is over', () => {
+    expect(screenMessage('I fell yesterday and I still can\'t get up').grade).toBe('emergency');
+  });
+});
