@@ -4,6 +4,7 @@ import type { MedicineMatch } from './medicine-name.ts';
 import { findDose, findDoseObject, findMedicine } from './medicine-name.ts';
 import { clarifyQuestion } from './replies.ts';
 import type { Understanding } from './types.ts';
+import { MEDICINE_NOUNS } from './vocabulary.ts';
 import { isStatedHour, resolveDailyTimes } from './when.ts';
 
 /** Words that report a dose as skipped rather than taken. */
@@ -58,6 +59,17 @@ export function buildLogDose(msg: Message, fallbackMedicine?: string): Understan
   else if (object) args.medicine = object;
   else if (fallbackMedicine) args.medicine = fallbackMedicine;
   return { kind: 'tool', tool: 'log_dose', args, confidence: 0.9 };
+}
+
+/** True when a message names something to take: a medicine, a word for medicine, or "took them". */
+export function mentionsDose(msg: Message): boolean {
+  return (
+    TOOK_THEM.test(msg.lower) ||
+    MEDICINE_NOUNS.test(msg.lower) ||
+    /\b(?:dose|doses|meds)\b/.test(msg.lower) ||
+    findMedicine(msg.text) !== null ||
+    findDoseObject(msg.text) !== null
+  );
 }
 
 /** True when a message reports taking or skipping a dose ("I took my pills", "skipping the evening tablet"). */

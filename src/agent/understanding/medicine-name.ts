@@ -65,7 +65,7 @@ const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word
 
 /** The thing swallowed, skipped or given a miss in a dose report ("swallowed the zentrimol", "skip Novadex"). */
 const DOSE_OBJECT =
-  /\b(?:(swallowed|popped)|skip|skipping|skipped|bother with|not (?:to )?have|not having|miss(?:ing)?|leave out|leaving out|give|giving)\s+(?:my\s+|the\s+|this\s+|today's\s+)?([A-Za-z][a-z-]{3,})\b(?!')/;
+  /\b(?:(swallowed|popped)|skip|skipping|skipped|bother with|not (?:to )?have|not having|miss(?:ing)?|leave out|leaving out|give|giving|took|taken|taking|had|used|done|finished)\s+(?:my\s+|the\s+|this\s+|today's\s+|morning\s+|evening\s+|night\s+)?([A-Za-z][a-z-]{3,})\b(?!'|\s+(?:for|out|to|round|home|along|back|in|up|down|over|off|on)\b)/;
 
 /** Finds the medicine named as the object of a dose report; brand names count when capitalised. */
 export function findDoseObject(text: string): string | null {
