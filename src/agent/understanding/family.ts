@@ -8,7 +8,7 @@ const RELATIVES =
 const NOTIFY = new RegExp(
   `\\b(?:tell|inform|let|message|text|send (?:a )?(?:message|text|note|word)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
 );
-const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
+const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+(?:(?:our|my)\s+)?([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
 const URGENT = /\b(?:urgent|urgently|asap|a\.s\.a\.p|as soon as possible|right away|right now|immediately|straight away|emergency|quickly|it's important|very important)\b/i;
 
 /** Where the recipient part of a family message ends, or -1 when the message is not for the family. */
@@ -66,6 +66,15 @@ const SHARE_ANYWHERE = new RegExp(`\\b(?:i|we)(?:'ve| have)? (?:just |finally |a
 /** True when the elder tells of something they did or are doing that the family would enjoy hearing. */
 export function isActivity(msg: Message): boolean {
   return (SHARE.test(msg.lower.trim()) || SHARE_ANYWHERE.test(msg.lower)) && !NOT_SHARE.test(msg.lower);
+}
+
+/** Openings of a question or a request: what is asked for is not something she did. */
+const ASKS_OR_REQUESTS =
+  /\?\s*$|^(?:(?:hi|hello|ok|okay|so|well|please|hey)[,!]?\s+)*(?:can|could|would|will|do|does|did (?:i|you|we|he|she|they|it)|is|are|am|was|were|have|has|how|what|whats|what's|when|where|which|who|why|search|find|look|get|give|rate|play|show|tell|send|set|add|put|book|reserve|cancel|remind|call|ring|phone|text|message|order|buy|check|read|make|help|turn|switch|open|stop|start|share my (?:location|gps|position|screen|number|contact))\b/;
+
+/** True when the message tells of something rather than asking or requesting (what an activity to share needs). */
+export function tellsOfSomething(msg: Message): boolean {
+  return !ASKS_OR_REQUESTS.test(msg.lower.trim());
 }
 
 /** Builds an activity to share: the message from its activity verb on, without the chatter before it. */

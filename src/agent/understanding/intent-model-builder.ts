@@ -28,10 +28,12 @@ export interface ModelSources {
   balance?: number;
   /** Features found in fewer training sentences than this get no weight (a name or place seen once says nothing). */
   minCount?: number;
+  /** How much more a sentence of our own example files counts than one of a public corpus (they speak as elders do). */
+  ownWeight?: number;
 }
 
 /** The examples of a training run, in the order they are read: example files first, then each corpus. */
-export function trainingExamples(sources: ModelSources): { examples: IntentExample[]; described: Record<string, unknown>[] } {
+export function trainingExamples(sources: ModelSources): { examples: IntentExample[]; own: number; described: Record<string, unknown>[] } {
   const dir = sources.examplesDir ?? EXAMPLES_DIR;
   const own = readExampleFiles(dir, sources.perLine ?? 6, DEFAULT_TRAINING.seed);
   // Elders often type in lower case: every other sentence is also learnt without its capitals.
@@ -43,7 +45,7 @@ export function trainingExamples(sources: ModelSources): { examples: IntentExamp
     examples.push(...found);
     described.push({ source: basename(path), sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), sentences: found.length });
   }
-  return { examples, described };
+  return { examples, own: own.length + lowered.length, described };
 }
 
 /** Leaves out of every row the buckets that fewer than `minCount` rows have, so rare words carry no weight. */
@@ -61,17 +63,17 @@ export function withoutRareFeatures(rows: TrainingRow[], minCount: number): Trai
 }
 
 /** Featurises examples against one fixed clock (so dates resolve the same on every run). */
-export function trainingRows(examples: IntentExample[], features: FeatureSettings, balance: number): TrainingRow[] {
+export function trainingRows(examples: IntentExample[], features: FeatureSettings, balance: number, weightOf: (index: number) => number = () => 1): TrainingRow[] {
   const clock = makeClock('2026-01-07T10:00', 'Europe/London');
   const classes: readonly string[] = INTENT_CLASSES;
   const counts = new Map<string, number>();
   for (const e of examples) counts.set(e.intent, (counts.get(e.intent) ?? 0) + 1);
   const mean = examples.length / counts.size;
-  return examples.map((e) => {
+  return examples.map((e, index) => {
     const label = classes.indexOf(e.intent);
     if (label < 0) throw new Error(`unknown intent class "${e.intent}"`);
     const vector = featureVector(readMessage(e.text, clock), features);
-    return { vector, label, weight: Math.pow(mean / counts.get(e.intent)!, balance) };
+    return { vector, label, weight: weightOf(index) * Math.pow(mean / counts.get(e.intent)!, balance) };
   });
 }
 
@@ -80,9 +82,10 @@ export function buildIntentModel(sources: ModelSources): IntentModelFile {
   const features = sources.features ?? DEFAULT_FEATURES;
   const training = sources.training ?? DEFAULT_TRAINING;
   const balance = sources.balance ?? 1;
-  const { examples, described } = trainingExamples(sources);
+  const { examples, own, described } = trainingExamples(sources);
+  const ownWeight = sources.ownWeight ?? 1;
   const minCount = sources.minCount ?? 3;
-  const rows = withoutRareFeatures(trainingRows(examples, features, balance), minCount);
+  const rows = withoutRareFeatures(trainingRows(examples, features, balance, (i) => (i < own ? ownWeight : 1)), minCount);
   const weights = trainSoftmax(rows, INTENT_CLASSES.length, features.buckets, training);
   const { scale, bytes } = quantiseWeights(weights);
   return {
@@ -91,6 +94,6 @@ export function buildIntentModel(sources: ModelSources): IntentModelFile {
     features,
     scale,
     weights: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-    training: { sources: described, settings: training, balance, minCount, perLine: sources.perLine ?? 6 },
+    training: { sources: described, settings: training, balance, minCount, ownWeight, perLine: sources.perLine ?? 6 },
   };
 }

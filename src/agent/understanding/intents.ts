@@ -3,10 +3,12 @@ import type { IntentClassifier } from './intent-classifier.ts';
 import { intentClassifier } from './intent-classifier.ts';
 import type { IntentDecision, IntentThresholds } from './intent-decision.ts';
 import { decidedTool, decideIntent, INTENT_THRESHOLDS } from './intent-decision.ts';
-import { isFamilyMessage } from './family.ts';
-import { mentionsDose } from './medication.ts';
+import { isFamilyMessage, tellsOfSomething } from './family.ts';
+import { mentionsDose, soundsLikeMedicine } from './medication.ts';
 import type { Message } from './message.ts';
+import { movesOurBooking } from './reschedule.ts';
 import type { Route } from './rule-router.ts';
+import { saysCancel } from './rule-router.ts';
 import { isInjection, isMedicalAdviceQuestion } from './safety.ts';
 import type { ToolName } from './types.ts';
 
@@ -22,13 +24,24 @@ export interface IntentRouting {
   thresholds: IntentThresholds;
 }
 
+/** What the rules say about the classifier's tool: it is plainly asked for, nothing says so, or it is plainly not ours. */
+type Evidence = 'found' | 'lacking' | 'against';
+
+const either = (found: boolean): Evidence => (found ? 'found' : 'lacking');
+
 /**
- * What the slot readers must find before the classifier's tool is acted on; without it the assistant offers
- * the tool instead ("would you like me to…?"). The other tools' builders ask for their missing details themselves.
+ * What the rules must find before the classifier's tool is acted on. Lacking it, the assistant offers the tool
+ * instead ("would you like me to…?"); against it (moving a doctor's appointment is not a booking of ours), it
+ * answers in words. These tools' builders would otherwise act on almost any words; the others ask for their
+ * missing details themselves.
  */
-const EVIDENCE: Partial<Record<ToolName, { found: (msg: Message) => boolean; lacking: string }>> = {
-  notify_family: { found: isFamilyMessage, lacking: 'nobody to tell is named' },
-  log_dose: { found: mentionsDose, lacking: 'no medicine is named' },
+const EVIDENCE: Partial<Record<ToolName, { check: (msg: Message) => Evidence; lacking: string }>> = {
+  notify_family: { check: (msg) => either(isFamilyMessage(msg)), lacking: 'nobody to tell is named' },
+  log_dose: { check: (msg) => either(mentionsDose(msg)), lacking: 'no medicine is named' },
+  add_medication: { check: (msg) => either(soundsLikeMedicine(msg)), lacking: 'nothing says it is a medicine' },
+  cancel_booking: { check: (msg) => either(saysCancel(msg.lower)), lacking: 'no word calls a booking off' },
+  reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking' },
+  share_activity: { check: (msg) => either(tellsOfSomething(msg)), lacking: 'it asks rather than tells' },
 };
 
 /**
@@ -48,8 +61,12 @@ export function routeMessage(msg: Message, routing?: IntentRouting): RoutedMessa
     return { route: { kind: 'chat', intent: decision.intent === 'out_of_scope' && intent === 'unknown' ? 'out_of_scope' : intent }, decision };
   }
   const evidence = EVIDENCE[tool];
-  if (decision.outcome === 'act' && evidence && !evidence.found(msg)) {
-    return { route: { kind: 'ask', tool }, decision: { ...decision, outcome: 'ask', reason: `${decision.reason}; ${evidence.lacking}: ask, do not act` } };
+  const verdict = evidence?.check(msg) ?? 'found';
+  if (verdict === 'against') {
+    return { route: { kind: 'chat', intent: 'out_of_scope' }, decision: { ...decision, outcome: 'words', reason: `${decision.reason}; not one of ours: answer in words` } };
+  }
+  if (decision.outcome === 'act' && verdict === 'lacking') {
+    return { route: { kind: 'ask', tool }, decision: { ...decision, outcome: 'ask', reason: `${decision.reason}; ${evidence?.lacking ?? ''}: ask, do not act` } };
   }
   return { route: decision.outcome === 'act' ? { kind: 'tool', tool } : { kind: 'ask', tool }, decision };
 }

@@ -1,10 +1,10 @@
 import { findCourse, findDays, findMedicineNotes, dosesPerDay } from './medication-schedule.ts';
 import type { Message } from './message.ts';
 import type { MedicineMatch } from './medicine-name.ts';
-import { findDose, findDoseObject, findMedicine } from './medicine-name.ts';
+import { findDose, findDoseObject, findMedicine, isDrugWord, namesWithStrength } from './medicine-name.ts';
 import { clarifyQuestion } from './replies.ts';
 import type { Understanding } from './types.ts';
-import { MEDICINE_NOUNS } from './vocabulary.ts';
+import { COMMON_MEDICINE_WORDS, MEDICINE_NOUNS } from './vocabulary.ts';
 import { isStatedHour, resolveDailyTimes } from './when.ts';
 
 /** Words that report a dose as skipped rather than taken. */
@@ -70,6 +70,17 @@ export function mentionsDose(msg: Message): boolean {
     findMedicine(msg.text) !== null ||
     findDoseObject(msg.text) !== null
   );
+}
+
+/**
+ * True when a message is plainly about medicine: a word for medicine, a strength ("500mg", "Telma 40"), taking or
+ * a prescription, or a name with a drug's ending or on the list of common medicines. A capitalised word alone
+ * ("on Pandora") is not enough.
+ */
+export function soundsLikeMedicine(msg: Message): boolean {
+  if (MEDICINE_NOUNS.test(msg.lower) || findDose(msg.text) !== null || namesWithStrength(msg.text)) return true;
+  if (/\b(?:take|taking|takes|prescri\w*|dose|doses|drugs?|pharmacy|chemist|doctor|gp)\b/.test(msg.lower)) return true;
+  return (msg.lower.match(/[a-z][a-z-]+/g) ?? []).some((w) => isDrugWord(w, true) || COMMON_MEDICINE_WORDS.has(w));
 }
 
 /** True when a message reports taking or skipping a dose ("I took my pills", "skipping the evening tablet"). */

@@ -51,6 +51,14 @@ function isCancellation(msg: Message): boolean {
   return CANNOT_GO.test(msg.lower) && (BOOKED_THING.test(msg.lower) || findVenue(venueText(msg.text, msg.when.spans)) !== null);
 }
 
+/** Words that call a booking off: "cancel", "call off", "can't make it", "nix", "no longer need", "take off". */
+const CALL_OFF = /\b(?:nix|drop|scratch|ditch|forget|remove|delete|take (?:off|away)|undo|not going|no longer|don't need|do not need|won't need|won't be (?:needing|coming|going))\b/;
+
+/** True when the message says to call a booking off, in any of the usual words. */
+export function saysCancel(lower: string): boolean {
+  return CANCEL.test(lower) || CANNOT_GO.test(lower) || CALL_OFF.test(lower);
+}
+
 /** True when the message asks what is planned ("what do I have today?", "when is my next pill?"). */
 export function isScheduleQuestion(lower: string): boolean {
   if (/\b(?:weather|time is it|date is it|day is it|the date|the time|what day is)\b/.test(lower)) return false;

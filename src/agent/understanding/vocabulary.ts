@@ -58,7 +58,7 @@ export const COMMON_MEDICINE_WORDS = new Set([
 
 /** Generic words for medicine that say "a medicine" without naming which. */
 export const MEDICINE_NOUNS =
-  /\b(?:pills?|tablets?|medicines?|medications?|meds|capsules?|drops|inhaler|puffer|injections?|jabs?|insulin|vitamins?|supplements?|patch(?:es)?|dose|doses|prescription|antibiotics?|cream|ointment|spray|syrup|lozenges?)\b/;
+  /\b(?:pills?|tablets?|medicines?|medications?|meds|capsules?|drops|eye ?drop|ear ?drop|inhaler|puffer|injections?|jabs?|insulin|vitamins?|supplements?|patch(?:es)?|dose|doses|prescription|antibiotics?|cream|ointment|spray|syrup|lozenges?)\b/;
 
 /** Words that ask for a place to be kept: "book", "reserve", "a reservation", "a table", "a spot". */
 export const BOOKING_ACTION = /\b(?:book|booking|booked|reserve|reserving|reservation|reservations|a table|table for|need a table|want a table|a spot|a seat|party of|appointment|get me in|get us in|squeeze me in|fit me in)\b/;
