@@ -5,12 +5,15 @@ import type { ToolName } from './types.ts';
 
 /** The classes that lead to no tool: the assistant answers in words. */
 const WORDS_ONLY: ReadonlySet<string> = new Set(['chat', 'out_of_scope']);
+/** Tools that only read (the schedule): when one wins it is answered at once, since asking first costs more than a wrong answer. */
+const READ_ONLY: ReadonlySet<string> = new Set(['get_schedule']);
 
 /**
  * When the classifier is sure enough to act, after Rasa's FallbackClassifier: the winning tool needs `act` or
  * more and a lead of `margin` over the runner-up. Short of that, the most likely tool is only asked about
  * (its own question for a missing detail, or "would you like me to …?") when it has `ask` or more, even
- * behind chat or out of scope; otherwise the assistant answers in words. "Not sure" never acts.
+ * behind chat or out of scope; otherwise the assistant answers in words. "Not sure" never acts; a read-only
+ * tool that wins (the schedule) is answered, since it changes nothing.
  */
 export interface IntentThresholds {
   act: number;
@@ -49,7 +52,7 @@ export function decideIntent(ranking: IntentScore[], thresholds: IntentThreshold
   const shown = ranking.slice(0, 2);
   const tool = ranking.find((s) => !WORDS_ONLY.has(s.intent));
   const lead = second ? top.score - second.score : top.score;
-  if (!WORDS_ONLY.has(top.intent) && top.score >= thresholds.act && lead >= thresholds.margin) {
+  if (!WORDS_ONLY.has(top.intent) && ((top.score >= thresholds.act && lead >= thresholds.margin) || READ_ONLY.has(top.intent))) {
     return { outcome: 'act', intent: top.intent, score: top.score, ranking: shown, reason: `${say(top)}${second ? `, next ${say(second)}` : ''}` };
   }
   if (tool && isIntentClass(tool.intent) && tool.score >= thresholds.ask) {

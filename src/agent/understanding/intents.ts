@@ -44,6 +44,10 @@ const EVIDENCE: Partial<Record<ToolName, { check: (msg: Message) => Evidence; la
   share_activity: { check: (msg) => either(tellsOfSomething(msg)), lacking: 'it asks rather than tells' },
 };
 
+/** "Which tablets am I supposed to take this evening?" asks what is on the schedule, not for advice. */
+const WHICH_MEDICINES_WHEN =
+  /^(?:so |and |please |)(?:which|what)\s+(?:of my\s+)?(?:pills?|tablets?|medicines?|meds|medications?|doses?)\b(?!.*\b(?:for|if|with|instead|after|or)\b).*\b(?:today|tonight|this (?:morning|afternoon|evening)|tomorrow|now|at \d|in the (?:morning|evening))\b/;
+
 /**
  * Decides what a message asks for. Attempts to misuse the assistant and questions for medical advice are
  * refused by their rules first; then the intent classifier ranks the classes and the decision's thresholds
@@ -52,7 +56,7 @@ const EVIDENCE: Partial<Record<ToolName, { check: (msg: Message) => Evidence; la
  */
 export function routeMessage(msg: Message, routing?: IntentRouting): RoutedMessage {
   if (isInjection(msg.lower)) return { route: { kind: 'chat', intent: 'injection' }, decision: null };
-  if (isMedicalAdviceQuestion(msg.lower)) return { route: { kind: 'chat', intent: 'medical_advice' }, decision: null };
+  if (!WHICH_MEDICINES_WHEN.test(msg.lower) && isMedicalAdviceQuestion(msg.lower)) return { route: { kind: 'chat', intent: 'medical_advice' }, decision: null };
   const classifier = routing?.classifier ?? intentClassifier();
   const decision = decideIntent(classifier.rank(msg), routing?.thresholds ?? INTENT_THRESHOLDS);
   const tool = decidedTool(decision);

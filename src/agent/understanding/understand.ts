@@ -10,6 +10,7 @@ import { findMedicine } from './medicine-name.ts';
 import type { Message } from './message.ts';
 import { readMessage } from './message.ts';
 import { buildReminder } from './reminder.ts';
+import { findScheduleSpan } from './schedule-span.ts';
 import { buildReschedule } from './reschedule.ts';
 import { CHAT_REPLIES, clarifyQuestion, offerToolQuestion } from './replies.ts';
 import { DOSE_HISTORY_QUESTION, routeByRules } from './rule-router.ts';
@@ -44,7 +45,7 @@ function buildTool(tool: ToolName, msg: Message): Understanding {
   }
 }
 
-/** What a schedule question is about when it names one kind of thing, and its day ("did I take my pills?" is about today). */
+/** What a schedule question is about when it names one kind of thing, and its day or span ("did I take my pills?" is about today, "this week" today to Sunday). */
 function scheduleArgs(msg: Message): Record<string, unknown> {
   const medicines = /\b(?:pills?|tablets?|medicines?|medication|meds|doses?|insulin|inhaler|drops|capsules?|injection)\b/.test(msg.lower);
   const bookings = /\b(?:bookings?|booked|reservations?|table|haircut|hair|salon|barber|nails|restaurant|lunch|dinner)\b/.test(msg.lower);
@@ -52,6 +53,8 @@ function scheduleArgs(msg: Message): Record<string, unknown> {
   const topics = [medicines && 'medicines', bookings && 'bookings', reminders && 'reminders'].filter(Boolean);
   const about = topics.length === 1 ? { about: topics[0] } : {};
   if (msg.when.date) return { date: msg.when.date.date, ...about };
+  const span = findScheduleSpan(msg.lower, msg.clock);
+  if (span) return { ...span, ...about };
   return DOSE_HISTORY_QUESTION.test(msg.lower) ? { date: dayOffset(msg.clock, 0), ...about } : about;
 }
 

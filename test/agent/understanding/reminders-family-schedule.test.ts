@@ -113,6 +113,20 @@ describe('schedule questions', () => {
     expect(callOf('get_schedule', aMessage('when is my next pill?'))).toEqual({ about: 'medicines' });
   });
 
+  it('reads "this week", "next week" and "the weekend" as spans of days, and a named day as that day alone', () => {
+    // Tuesday 24 November 2026.
+    expect(callOf('get_schedule', aMessage('what have I got on this week?'))).toEqual({ date: '2026-11-24', until: '2026-11-29' });
+    expect(callOf('get_schedule', aMessage('anything on next week?'))).toEqual({ date: '2026-11-30', until: '2026-12-06' });
+    expect(callOf('get_schedule', aMessage('what am I doing at the weekend?'))).toEqual({ date: '2026-11-28', until: '2026-11-29' });
+    expect(callOf('get_schedule', aMessage("what's on Saturday?"))).toEqual({ date: '2026-11-28' });
+    expect(callOf('get_schedule', aMessage('any bookings next week on Thursday?'))).toEqual({ date: '2026-12-03', about: 'bookings' });
+    expect(callOf('get_schedule', aMessage('what have I got on this week?', { now: '2026-11-29T09:00' }))).toEqual({ date: '2026-11-29', until: '2026-12-05' });
+  });
+
+  it('asks what medicines are due as a schedule question about medicines, not a new medicine', () => {
+    expect(callOf('get_schedule', aMessage('which tablets am I supposed to take this evening?'))).toMatchObject({ date: '2026-11-24', about: 'medicines' });
+  });
+
   it('says what a question is about when it names one kind of thing, and nothing when it names several or none', () => {
     expect(callOf('get_schedule', aMessage('when is my next booking?'))).toEqual({ about: 'bookings' });
     expect(callOf('get_schedule', aMessage('when is my hair appointment'))).toEqual({ about: 'bookings' });
