@@ -15,6 +15,12 @@ export function emergencyNumber(timezone: string): string {
   return '112';
 }
 
+/** What the elder is told once her alert went out to `told` people: always with the number to call where she lives. */
+export function sayAlertSent(told: number, timezone: string): string {
+  const call = `If you are in danger, call ${emergencyNumber(timezone)}.`;
+  return told > 0 ? `I've alerted your family. ${call}` : `No family is linked yet, so I could not alert anyone. ${call}`;
+}
+
 /**
  * emergency_alert: opens an alert and sends an urgent message with an "I'm on it" button to every linked
  * person at once, without waiting for a yes. The alert stays open, due again in a few minutes, until
@@ -48,10 +54,6 @@ export const emergencyAlertTask: TaskHandler<EmergencyAlertArgs> = {
       topic: 'alert',
     });
     if (told > 0) alert.notifyCount = 1;
-    const call = `If you are in danger, call ${emergencyNumber(ctx.elder.timezone)}.`;
-    return {
-      result: { alertId: alert.id, told },
-      reply: told > 0 ? `I've alerted your family. ${call}` : `No family is linked yet, so I could not alert anyone. ${call}`,
-    };
+    return { result: { alertId: alert.id, told }, reply: sayAlertSent(told, ctx.elder.timezone) };
   },
 };
