@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { FeatureSettings, FeatureVector } from './intent-features.ts';
 import { featureBucket, featureVector, namedFeatures } from './intent-features.ts';
 import type { Message } from './message.ts';
+import type { Route } from './rule-router.ts';
 
 /** The committed weights of the intent classifier, written by `npm run train`. */
 export const INTENT_MODEL_FILE = fileURLToPath(new URL('./intent-model.json', import.meta.url));
@@ -70,14 +71,14 @@ export class IntentClassifier {
     return new IntentClassifier(model.classes, model.features, weights);
   }
 
-  /** The message's hashed features under this classifier's settings. */
-  features(msg: Message): FeatureVector {
-    return featureVector(msg, this.settings);
+  /** The message's hashed features under this classifier's settings (with the rules' route when the caller has it). */
+  features(msg: Message, rules?: Route): FeatureVector {
+    return rules ? featureVector(msg, this.settings, rules) : featureVector(msg, this.settings);
   }
 
   /** Every class with its probability, the most likely first. */
-  rank(msg: Message): IntentScore[] {
-    return this.rankVector(this.features(msg));
+  rank(msg: Message, rules?: Route): IntentScore[] {
+    return this.rankVector(this.features(msg, rules));
   }
 
   /** Ranks already hashed features (training and measuring reuse them). */

@@ -136,8 +136,9 @@ const GRAM = fnv(FNV_OFFSET, 'c:');
 /**
  * The same vector as `hashFeatures(namedFeatures(msg))`, without building the feature names: n-grams are
  * hashed as they are read. This is what the classifier and the training use; the names are for explaining.
+ * `rules` is the rules' route when the caller has it already.
  */
-export function featureVector(msg: Message, settings: FeatureSettings): FeatureVector {
+export function featureVector(msg: Message, settings: FeatureSettings, rules: Route = routeByRules(msg)): FeatureVector {
   const mask = settings.buckets - 1;
   const merged = new Map<number, number>();
   const add = (hash: number, value: number): void => {
@@ -173,7 +174,7 @@ export function featureVector(msg: Message, settings: FeatureSettings): FeatureV
   }
   if (grams.size > 0) addGroup(grams);
   if (settings.slots) for (const name of slotFeatures(msg)) add(fnv(FNV_OFFSET, name), 1);
-  if (settings.rules > 0) add(fnv(FNV_OFFSET, `r:${routeName(routeByRules(msg))}`), settings.rules);
+  if (settings.rules > 0) add(fnv(FNV_OFFSET, `r:${routeName(rules)}`), settings.rules);
   add(fnv(FNV_OFFSET, 'bias'), 1);
   return { indices: Int32Array.from(merged.keys()), values: Float32Array.from(merged.values()) };
 }

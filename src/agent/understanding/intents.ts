@@ -2,13 +2,14 @@ import { classifyChat } from './chat.ts';
 import type { IntentClassifier } from './intent-classifier.ts';
 import { intentClassifier } from './intent-classifier.ts';
 import type { IntentDecision, IntentThresholds } from './intent-decision.ts';
+import type { Evidence, RuleSignals } from './intent-decision.ts';
 import { decidedTool, decideIntent, INTENT_THRESHOLDS } from './intent-decision.ts';
 import { isFamilyMessage, tellsOfSomething } from './family.ts';
 import { mentionsDose, soundsLikeMedicine } from './medication.ts';
 import type { Message } from './message.ts';
 import { movesOurBooking } from './reschedule.ts';
 import type { Route } from './rule-router.ts';
-import { saysCancel } from './rule-router.ts';
+import { routeByRules, saysCancel } from './rule-router.ts';
 import { isInjection, isMedicalAdviceQuestion } from './safety.ts';
 import type { ToolName } from './types.ts';
 
@@ -24,23 +25,20 @@ export interface IntentRouting {
   thresholds: IntentThresholds;
 }
 
-/** What the rules say about the classifier's tool: it is plainly asked for, nothing says so, or it is plainly not ours. */
-type Evidence = 'found' | 'lacking' | 'against';
-
 const either = (found: boolean): Evidence => (found ? 'found' : 'lacking');
 
 /**
- * What the rules must find before the classifier's tool is acted on. Lacking it, the assistant offers the tool
- * instead ("would you like me to…?"); against it (moving a doctor's appointment is not a booking of ours), it
- * answers in words. These tools' builders would otherwise act on almost any words; the others ask for their
- * missing details themselves.
+ * What the rules must find before a tool is acted on (see decideIntent). Lacking it, the assistant offers the
+ * tool instead ("would you like me to…?"); against it (moving a doctor's appointment is not a booking of
+ * ours), it answers in words. These tools' builders would otherwise act on almost any words; the others ask
+ * for their missing details themselves.
  */
-const EVIDENCE: Partial<Record<ToolName, { check: (msg: Message) => Evidence; lacking: string }>> = {
+const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lacking: string }>> = {
   notify_family: { check: (msg) => either(isFamilyMessage(msg)), lacking: 'nobody to tell is named' },
-  log_dose: { check: (msg) => either(mentionsDose(msg)), lacking: 'no medicine is named' },
+  log_dose: { check: (msg) => either(mentionsDose(msg) && tellsOfSomething(msg)), lacking: 'no medicine is named, or it asks' },
   add_medication: { check: (msg) => either(soundsLikeMedicine(msg)), lacking: 'nothing says it is a medicine' },
   cancel_booking: { check: (msg) => either(saysCancel(msg.lower)), lacking: 'no word calls a booking off' },
-  reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking' },
+  reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking of ours' },
   share_activity: { check: (msg) => either(tellsOfSomething(msg)), lacking: 'it asks rather than tells' },
 };
 
@@ -58,19 +56,20 @@ export function routeMessage(msg: Message, routing?: IntentRouting): RoutedMessa
   if (isInjection(msg.lower)) return { route: { kind: 'chat', intent: 'injection' }, decision: null };
   if (!WHICH_MEDICINES_WHEN.test(msg.lower) && isMedicalAdviceQuestion(msg.lower)) return { route: { kind: 'chat', intent: 'medical_advice' }, decision: null };
   const classifier = routing?.classifier ?? intentClassifier();
-  const decision = decideIntent(classifier.rank(msg), routing?.thresholds ?? INTENT_THRESHOLDS);
+  const rules = routeByRules(msg);
+  const signals: RuleSignals = {
+    tool: rules.kind === 'tool' ? rules.tool : null,
+    evidence: (tool) => {
+      const needed = EVIDENCE[tool];
+      const verdict = needed?.check(msg) ?? 'found';
+      return { verdict, why: verdict === 'against' ? 'not one of ours' : (needed?.lacking ?? '') };
+    },
+  };
+  const decision = decideIntent(classifier.rank(msg, rules), routing?.thresholds ?? INTENT_THRESHOLDS, signals);
   const tool = decidedTool(decision);
   if (tool === null) {
     const intent = classifyChat(msg.lower);
     return { route: { kind: 'chat', intent: decision.intent === 'out_of_scope' && intent === 'unknown' ? 'out_of_scope' : intent }, decision };
-  }
-  const evidence = EVIDENCE[tool];
-  const verdict = evidence?.check(msg) ?? 'found';
-  if (verdict === 'against') {
-    return { route: { kind: 'chat', intent: 'out_of_scope' }, decision: { ...decision, outcome: 'words', reason: `${decision.reason}; not one of ours: answer in words` } };
-  }
-  if (decision.outcome === 'act' && verdict === 'lacking') {
-    return { route: { kind: 'ask', tool }, decision: { ...decision, outcome: 'ask', reason: `${decision.reason}; ${evidence?.lacking ?? ''}: ask, do not act` } };
   }
   return { route: decision.outcome === 'act' ? { kind: 'tool', tool } : { kind: 'ask', tool }, decision };
 }
