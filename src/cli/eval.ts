@@ -5,6 +5,9 @@ import { loadConfigOrExit, loadDotEnv } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { localToInstant } from '../lib/local-time.ts';
 import { buildAgent } from '../agent/build-agent.ts';
+import { LangChainAgent } from '../agent/langchain-agent.ts';
+import { OfflineChatModel } from '../agent/models/offline-chat-model.ts';
+import { understand } from '../agent/understanding/understand.ts';
 import type { Agent } from '../agent/agent.ts';
 import { evalCaseSchema, formatScore, scoreCorpus, type EvalCase, type Prediction } from '../agent/eval-score.ts';
 import { secretsOfConfig } from '../lib/log-masking.ts';
@@ -13,7 +16,7 @@ import type { TaskHandlerRegistry } from '../tasks/task-handler.ts';
 import { Elder } from '../tasks/elders/elder.entity.ts';
 import { sayAlertSent } from '../tasks/family/emergency-alert.task.ts';
 
-const USAGE = 'usage: npm run eval -- --cases FILE [--out PREDICTIONS] [--model offline|openai|hybrid] [--show-failures]';
+const USAGE = 'usage: npm run eval -- --cases FILE [--out PREDICTIONS] [--model offline|openai|hybrid] [--router learned|rules] [--show-failures]';
 
 /** Reads a JSON-lines corpus, validating every line; a bad line stops the run with its line number. */
 export function readCorpus(path: string): EvalCase[] {
@@ -62,11 +65,13 @@ async function main(): Promise<void> {
       cases: { type: 'string' },
       out: { type: 'string' },
       model: { type: 'string' },
+      router: { type: 'string' },
       'show-failures': { type: 'boolean', default: false },
     },
   });
   const model = z.enum(['offline', 'openai', 'hybrid']).optional().safeParse(values.model);
-  if (!values.cases || !model.success) {
+  const router = z.enum(['learned', 'rules']).optional().safeParse(values.router);
+  if (!values.cases || !model.success || !router.success || (router.data === 'rules' && model.data && model.data !== 'offline')) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
@@ -74,7 +79,11 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(model.data ? { ...process.env, MODEL: model.data } : process.env);
   const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: secretsOfConfig(config) });
   const cases = readCorpus(values.cases);
-  const agent = await buildAgent(config, logger);
+  // --router rules measures the offline understanding with the hand-written routing alone (the design before the classifier).
+  const agent =
+    router.data === 'rules'
+      ? new LangChainAgent({ model: new OfflineChatModel({ understand: (input) => understand(input, { router: 'rules' }) }), understand: (input) => understand(input, { router: 'rules' }), logger })
+      : await buildAgent(config, logger);
 
   const handlers = createTaskHandlers();
   const predictions: Prediction[] = [];
