@@ -70,7 +70,7 @@ export function isActivity(msg: Message): boolean {
 
 /** Openings of a question or a request: what is asked for is not something she did. */
 const ASKS_OR_REQUESTS =
-  /\?\s*$|^(?:(?:hi|hello|ok|okay|so|well|please|hey)[,!]?\s+)*(?:can|could|would|will|do|does|did (?:i|you|we|he|she|they|it)|is|are|am|was|were|have|has|how|what|whats|what's|when|where|which|who|why|search|find|look|get|give|rate|play|show|tell|send|set|add|put|book|reserve|cancel|remind|call|ring|phone|text|message|order|buy|check|read|make|help|turn|switch|open|stop|start|share my (?:location|gps|position|screen|number|contact))\b/;
+  /\?\s*$|^(?:(?:hi|hello|ok|okay|so|well|please|hey)[,!]?\s+)*(?:can|could|would|will|do|does|did (?:i|you|we|he|she|they|it)|is|are|am|was|were|have|has|how|what|whats|what's|when|where|which|who|why|search|find|look|get|give|rate|play|show|tell|send|set|add|put|book|reserve|cancel|remind|call|ring|phone|text|message|email|order|buy|pay|check|make|help|turn|switch|open|close|lock|stop|start|print|scan|upload|download|post|save|delete|remove|change|move|convert|translate|spell|define|explain|record|track|update|reset|connect|bring|fetch|take me|read (?:me|my|out|back|the news)|share my (?:location|gps|position|screen|number|contact))\b/;
 
 /** True when the message tells of something rather than asking or requesting (what an activity to share needs). */
 export function tellsOfSomething(msg: Message): boolean {

@@ -9,7 +9,7 @@ import { mentionsDose, soundsLikeMedicine } from './medication.ts';
 import type { Message } from './message.ts';
 import { movesOurBooking } from './reschedule.ts';
 import type { Route } from './rule-router.ts';
-import { routeByRules, saysCancel } from './rule-router.ts';
+import { callsOffBooking, routeByRules } from './rule-router.ts';
 import { isInjection, isMedicalAdviceQuestion } from './safety.ts';
 import type { ToolName } from './types.ts';
 
@@ -37,7 +37,7 @@ const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lack
   notify_family: { check: (msg) => either(isFamilyMessage(msg)), lacking: 'nobody to tell is named' },
   log_dose: { check: (msg) => either(mentionsDose(msg) && tellsOfSomething(msg)), lacking: 'no medicine is named, or it asks' },
   add_medication: { check: (msg) => either(soundsLikeMedicine(msg)), lacking: 'nothing says it is a medicine' },
-  cancel_booking: { check: (msg) => either(saysCancel(msg.lower)), lacking: 'no word calls a booking off' },
+  cancel_booking: { check: (msg) => either(callsOffBooking(msg)), lacking: 'nothing called off is a booking' },
   reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking of ours' },
   share_activity: { check: (msg) => either(tellsOfSomething(msg)), lacking: 'it asks rather than tells' },
 };

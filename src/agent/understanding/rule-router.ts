@@ -59,6 +59,11 @@ export function saysCancel(lower: string): boolean {
   return CANCEL.test(lower) || CANNOT_GO.test(lower) || CALL_OFF.test(lower);
 }
 
+/** True when the message calls off something that can be one of her bookings: a table, an appointment, a meal, a treatment, or a day. */
+export function callsOffBooking(msg: Message): boolean {
+  return saysCancel(msg.lower) && (BOOKED_THING.test(msg.lower) || findService(msg.lower) !== null || msg.when.date !== null);
+}
+
 /** True when the message asks what is planned ("what do I have today?", "when is my next pill?"). */
 export function isScheduleQuestion(lower: string): boolean {
   if (/\b(?:weather|time is it|date is it|day is it|the date|the time|what day is)\b/.test(lower)) return false;
