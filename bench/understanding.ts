@@ -3,7 +3,7 @@
  * classifier and its thresholds → slot readers → the call or question), without the agent, the database or a
  * channel. Reads the project's utterance corpora (test/fixtures/eval, or `--cases FILE` once or more), warms
  * up (the classifier's weights are read once per process), then understands every message `--rounds` (5)
- * times, timing each call. Reports the mean and p99 per message for the learned routing and for the rules
+ * times with each routing, alternating, timing each call. Reports the mean and p99 per message for the learned routing and for the rules
  * alone (the design before the classifier), which share every other stage.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -30,27 +30,38 @@ function readMessages(args: string[]): UnderstandingInput[] {
   );
 }
 
-/** Times every understanding of every message over the rounds, in microseconds. */
-function timeEach(messages: UnderstandingInput[], rounds: number, router: 'learned' | 'rules'): number[] {
-  const took: number[] = [];
+/**
+ * Times every understanding of every message, in microseconds, for both routings: the rounds alternate between
+ * them, so a busy moment of the machine falls on both alike.
+ */
+function timeEach(messages: UnderstandingInput[], rounds: number): Record<'learned' | 'rules', number[]> {
+  const took: Record<'learned' | 'rules', number[]> = { learned: [], rules: [] };
   for (let r = 0; r < rounds; r++) {
-    for (const input of messages) {
-      const started = performance.now();
-      understand(input, { router });
-      took.push((performance.now() - started) * 1000);
+    for (const router of r % 2 === 0 ? (['learned', 'rules'] as const) : (['rules', 'learned'] as const)) {
+      for (const input of messages) {
+        const started = performance.now();
+        understand(input, { router });
+        took[router].push((performance.now() - started) * 1000);
+      }
     }
   }
-  return took.sort((a, b) => a - b);
+  took.learned.sort((a, b) => a - b);
+  took.rules.sort((a, b) => a - b);
+  return took;
 }
 
 export async function run(args: string[]): Promise<BenchResult[]> {
   const i = args.indexOf('--rounds');
   const rounds = i >= 0 ? Number(args[i + 1]) : 5;
   const messages = readMessages(args);
-  for (const input of messages.slice(0, 50)) understand(input);
+  for (const input of messages) {
+    understand(input, { router: 'learned' });
+    understand(input, { router: 'rules' });
+  }
+  const times = timeEach(messages, rounds);
   const results: BenchResult[] = [];
   for (const router of ['learned', 'rules'] as const) {
-    const took = timeEach(messages, rounds, router);
+    const took = times[router];
     const mean = took.reduce((sum, t) => sum + t, 0) / took.length;
     const p99 = took[Math.min(took.length - 1, Math.floor(took.length * 0.99))]!;
     const name = router === 'learned' ? 'classifier + rules' : 'rules alone';
