@@ -50,6 +50,7 @@ function timeEach(messages: UnderstandingInput[], rounds: number): Record<'learn
   return took;
 }
 
+/** Both routings over the same messages, alternating. */
 export async function run(args: string[]): Promise<BenchResult[]> {
   const i = args.indexOf('--rounds');
   const rounds = i >= 0 ? Number(args[i + 1]) : 5;

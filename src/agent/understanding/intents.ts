@@ -58,7 +58,8 @@ export function routeMessage(msg: Message, routing?: IntentRouting): RoutedMessa
   const classifier = routing?.classifier ?? intentClassifier();
   const rules = routeByRules(msg);
   const signals: RuleSignals = {
-    tool: rules.kind === 'tool' ? rules.tool : null,
+    // The rules' activities (any sentence with a verb of doing) are too loose to act or ask on; they stay a feature.
+    tool: rules.kind === 'tool' && rules.tool !== 'share_activity' ? rules.tool : null,
     evidence: (tool) => {
       const needed = EVIDENCE[tool];
       const verdict = needed?.check(msg) ?? 'found';
