@@ -77,6 +77,22 @@ export function tellsOfSomething(msg: Message): boolean {
   return !ASKS_OR_REQUESTS.test(msg.lower.trim());
 }
 
+/** Words of a plan still to come ("tomorrow", "next week", "is coming", "going to"). */
+const LATER = /\b(?:tomorrow|tonight|later|next (?:week|month|year)|this (?:weekend|evening|afternoon)|at the weekend|soon|going to|gonna|will be|is coming|are coming|'s coming|coming (?:round|over|to)|is visiting|are visiting)\b/;
+/** Verbs in the past: what was done. */
+const DONE = /\b(?:went|had|did|was|were|made|took|came|got|saw|met|been|gone|done|won|ran|sat|ate|drank|read|wrote|found|bought|caught|[a-z]{3,}ed)\b/;
+
+/**
+ * True when the message tells of something she did or is doing: telling, not asking, and not only a plan
+ * ("my daughter is coming on Sunday", "we're going to the seaside next week" are not yet anything to share).
+ */
+export function tellsOfActivity(msg: Message): boolean {
+  if (!tellsOfSomething(msg)) return false;
+  const today = msg.clock.now.toISODate();
+  const later = LATER.test(msg.lower) || msg.when.relative !== null || (msg.when.date !== null && today !== null && msg.when.date.date > today);
+  return !later || DONE.test(msg.lower);
+}
+
 /** Builds an activity to share: the message from its activity verb on, without the chatter before it. */
 export function buildActivity(msg: Message): Understanding {
   const m = SHARE.exec(msg.text.trim());

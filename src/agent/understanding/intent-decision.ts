@@ -72,7 +72,8 @@ export const NO_RULES: RuleSignals = { tool: null, evidence: () => ({ verdict: '
  *    and the rules find what it needs; lacking that it is only asked about, and when the rules rule it out
  *    (a doctor's appointment is not one of our bookings) the answer is in words;
  * 2. the tool the rules chose acts from the lower `actWithRules` when they find what it needs;
- * 3. otherwise the most likely tool not ruled out is asked about from `ask`, the rules' tool from `askWithRules`;
+ * 3. otherwise the most likely tool not ruled out is asked about from `ask`, the rules' tool from `askWithRules`
+ *    when they find what it needs;
  * 4. otherwise the answer is in words.
  */
 export function decideIntent(ranking: IntentScore[], thresholds: IntentThresholds = INTENT_THRESHOLDS, rules: RuleSignals = NO_RULES): IntentDecision {
@@ -114,7 +115,7 @@ export function decideIntent(ranking: IntentScore[], thresholds: IntentThreshold
     const why = tool !== top ? `is behind ${say(top)}` : top.score < thresholds.act ? `is under ${thresholds.act}` : `leads ${second ? say(second) : ''} by under ${thresholds.margin}`;
     return decided('ask', tool, `${say(tool)} ${why}: ask, do not act`);
   }
-  if (isTool(ruled) && ruled.score >= thresholds.askWithRules && evidenceOf(ruled).verdict !== 'against') {
+  if (isTool(ruled) && ruled.score >= thresholds.askWithRules && evidenceOf(ruled).verdict === 'found') {
     return decided('ask', ruled, `${say(ruled)} is behind ${say(top)} but the rules chose it too: ask, do not act`);
   }
   return decided('words', top, `${say(top)}${tool ? `; best tool ${say(tool)} is under ${thresholds.ask}` : ''}`);

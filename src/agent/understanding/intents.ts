@@ -4,12 +4,12 @@ import { intentClassifier } from './intent-classifier.ts';
 import type { IntentDecision, IntentThresholds } from './intent-decision.ts';
 import type { Evidence, RuleSignals } from './intent-decision.ts';
 import { decidedTool, decideIntent, INTENT_THRESHOLDS } from './intent-decision.ts';
-import { isFamilyMessage, tellsOfSomething } from './family.ts';
+import { isFamilyMessage, tellsOfActivity, tellsOfSomething } from './family.ts';
 import { mentionsDose, soundsLikeMedicine } from './medication.ts';
 import type { Message } from './message.ts';
 import { movesOurBooking } from './reschedule.ts';
 import type { Route } from './rule-router.ts';
-import { callsOffBooking, routeByRules } from './rule-router.ts';
+import { callsOffBooking, isScheduleQuestion, routeByRules } from './rule-router.ts';
 import { isInjection, isMedicalAdviceQuestion } from './safety.ts';
 import type { ToolName } from './types.ts';
 
@@ -33,13 +33,19 @@ const either = (found: boolean): Evidence => (found ? 'found' : 'lacking');
  * ours), it answers in words. These tools' builders would otherwise act on almost any words; the others ask
  * for their missing details themselves.
  */
-const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lacking: string }>> = {
+const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lacking: string; against?: string }>> = {
   notify_family: { check: (msg) => either(isFamilyMessage(msg)), lacking: 'nobody to tell is named' },
   log_dose: { check: (msg) => either(mentionsDose(msg) && tellsOfSomething(msg)), lacking: 'no medicine is named, or it asks' },
   add_medication: { check: (msg) => either(soundsLikeMedicine(msg)), lacking: 'nothing says it is a medicine' },
   cancel_booking: { check: (msg) => either(callsOffBooking(msg)), lacking: 'nothing called off is a booking' },
-  reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking of ours' },
-  share_activity: { check: (msg) => either(tellsOfSomething(msg)), lacking: 'it asks rather than tells' },
+  reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking', against: 'not a booking of ours' },
+  share_activity: { check: (msg) => either(tellsOfActivity(msg)), lacking: 'it asks, or tells of a plan rather than something done' },
+  // A statement ("Jean is coming for tea later") is answered in words rather than with the schedule or a question.
+  get_schedule: {
+    check: (msg) => (!tellsOfSomething(msg) || isScheduleQuestion(msg.lower) || /\b(?:schedule|diary|calendar|plans|agenda)\b/.test(msg.lower) ? 'found' : 'against'),
+    lacking: 'it tells rather than asks',
+    against: 'it tells rather than asks',
+  },
 };
 
 /** "Which tablets am I supposed to take this evening?" asks what is on the schedule, not for advice. */
@@ -63,7 +69,7 @@ export function routeMessage(msg: Message, routing?: IntentRouting): RoutedMessa
     evidence: (tool) => {
       const needed = EVIDENCE[tool];
       const verdict = needed?.check(msg) ?? 'found';
-      return { verdict, why: verdict === 'against' ? 'not one of ours' : (needed?.lacking ?? '') };
+      return { verdict, why: (verdict === 'against' ? needed?.against : needed?.lacking) ?? '' };
     },
   };
   const decision = decideIntent(classifier.rank(msg, rules), routing?.thresholds ?? INTENT_THRESHOLDS, signals);
