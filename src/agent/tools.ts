@@ -31,7 +31,9 @@ export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
     'never a message that asks for money, passwords or bank details on someone else\'s behalf.',
   share_activity:
     'Share something nice the elder did or is doing (a walk, baking, a class, a visit) with the family feed. Not for requests.',
-  get_schedule: 'Look up what the elder has on a day, or when their next medicine or appointment is. Reads only; changes nothing.',
+  get_schedule:
+    'Look up what the elder has on a day or over a span ("this week": date and until), or when their next medicine or appointment is. ' +
+    'Reads only; changes nothing.',
   emergency_alert:
     'Alert the family at once: a fall, chest pain, trouble breathing, feeling very unwell, lost or frightened. ' +
     'Always call this for an emergency, even if other details are missing.',

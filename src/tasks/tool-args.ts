@@ -194,14 +194,26 @@ export type ShareActivityArgs = z.infer<typeof shareActivityArgs>;
 
 /** What a schedule question can be about. */
 export const SCHEDULE_TOPICS = ['medicines', 'bookings', 'reminders'] as const;
+/** The longest span a schedule question covers: a fortnight. */
+export const SCHEDULE_MAX_DAYS = 14;
+
 /** Arguments of get_schedule. */
-export const getScheduleArgs = z.object({
-  date: localDateArg.optional().describe('The day asked about, YYYY-MM-DD. Omit for "next" questions.'),
-  about: z
-    .enum(SCHEDULE_TOPICS)
-    .optional()
-    .describe('Only when the question names one kind of thing: "when is my next pill?" → medicines, "when is my table / hair appointment?" → bookings, "what reminders do I have?" → reminders.'),
-});
+export const getScheduleArgs = z
+  .object({
+    date: localDateArg.optional().describe('The day asked about, YYYY-MM-DD (the first day of a span). Omit for "next" questions.'),
+    until: localDateArg
+      .optional()
+      .describe('The last day of a span, YYYY-MM-DD, with date as its first: "this week" is today to Sunday, "next week" Monday to Sunday, "the weekend" Saturday to Sunday.'),
+    about: z
+      .enum(SCHEDULE_TOPICS)
+      .optional()
+      .describe('Only when the question names one kind of thing: "when is my next pill?" → medicines, "when is my table / hair appointment?" → bookings, "what reminders do I have?" → reminders.'),
+  })
+  .refine((a) => !a.until || (a.date !== undefined && a.until >= a.date), { message: 'until needs date, and comes on or after it', path: ['until'] })
+  .refine((a) => !a.until || !a.date || DateTime.fromISO(a.until).diff(DateTime.fromISO(a.date), 'days').days < SCHEDULE_MAX_DAYS, {
+    message: `a span covers at most ${SCHEDULE_MAX_DAYS} days`,
+    path: ['until'],
+  });
 /** Validated get_schedule arguments. */
 export type GetScheduleArgs = z.infer<typeof getScheduleArgs>;
 

@@ -168,4 +168,41 @@ describe.each(MODES)('get_schedule (%s)', (mode) => {
     const who = await anElder(app.orm);
     expect(await ask(who, {})).toBe('You have nothing coming up. Your schedule is clear.');
   });
+
+  it('over a week, lists what is still to come grouped by day in local time, and a medicine taken at the same times every day once', async () => {
+    const who = await anElder(app.orm);
+    await aMedicationSchedule(app.orm, who.elder, { times: ['08:00', '20:00'] });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Alendronic acid', dose: '70mg', times: ['07:00'], days: ['thu'] });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-26T17:00', { text: 'call Sarah' });
+    await aReminder(app.orm, who.elder, who.account, '2026-11-24T09:00', { text: 'this one is over' });
+    const olive = await aVenue(app.orm, { name: 'Olive Garden' });
+    await aBooking(app.orm, who.elder, olive, '2026-11-28T19:00', { partySize: 4 });
+    expect(await ask(who, { date: '2026-11-24', until: '2026-11-29' })).toBe(
+      [
+        'From Tuesday 24 November to Sunday 29 November you have:',
+        'Every day: Metformin 500mg at 8:00 am and 8:00 pm',
+        'Thursday 26 November:',
+        '- 7:00 am: Alendronic acid 70mg',
+        '- 5:00 pm: Reminder: call Sarah',
+        'Saturday 28 November:',
+        '- 7:00 pm: Table for 4 at Olive Garden',
+      ].join('\n'),
+    );
+  });
+
+  it("over a span, names tomorrow as tomorrow and lists a medicine by day when its times change, in the elder's own timezone", async () => {
+    const who = await anElder(app.orm, { timezone: 'America/New_York' });
+    await aMedicationSchedule(app.orm, who.elder, { medicine: 'Warfarin', dose: '3mg', times: ['18:00'], endDate: '2026-11-25' });
+    // 10:00 UTC is 5:00 am in New York: today's 6:00 pm dose is still to come.
+    expect(await ask(who, { date: '2026-11-24', until: '2026-11-26' })).toBe(
+      ['From Tuesday 24 November to Thursday 26 November you have:', 'Today, Tuesday 24 November:', '- 6:00 pm: Warfarin 3mg', 'Tomorrow, Wednesday 25 November:', '- 6:00 pm: Warfarin 3mg'].join('\n'),
+    );
+  });
+
+  it('says kindly that a span is empty, or empty of the one thing asked about', async () => {
+    const who = await anElder(app.orm);
+    expect(await ask(who, { date: '2026-11-30', until: '2026-12-06' })).toBe('You have nothing planned from Monday 30 November to Sunday 6 December.');
+    await aReminder(app.orm, who.elder, who.account, '2026-12-01T10:00', { text: 'call Sarah' });
+    expect(await ask(who, { date: '2026-11-30', until: '2026-12-06', about: 'medicines' })).toBe('You have no medicine doses from Monday 30 November to Sunday 6 December.');
+  });
 });

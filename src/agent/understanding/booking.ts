@@ -6,7 +6,10 @@ import { findVenue, titleCase, venueText } from './venue.ts';
 import { SALON_SERVICES } from './vocabulary.ts';
 import { resolveMoment } from './when.ts';
 
-const SERVICES_LONGEST_FIRST = [...SALON_SERVICES].sort((a, b) => b.length - a.length);
+/** Each treatment with its pattern, longest first, compiled once. */
+const SERVICE_PATTERNS = [...SALON_SERVICES]
+  .sort((a, b) => b.length - a.length)
+  .map((service) => ({ service, re: new RegExp(`\\b${service.replace(/[-]/g, '[- ]?').replace(/ /g, '\\s+')}\\b`) }));
 
 const BOOKING_NOTES =
   /\b(?:wheelchair(?: access(?:ible)?| user| space)?|step[- ]free(?: access)?|walking frame|zimmer frame|mobility scooter|high ?chair|pram|buggy|guide dog|(?:[\w']+ )?birthday|anniversary|(?:nut|gluten|dairy|shellfish|fish|egg|peanut) (?:allergy|free|intolerance)|allerg(?:y|ies|ic to \w+)|gluten[- ]free|vegetarian|vegan|halal|kosher|diabetic|window (?:seat|table)|quiet (?:table|corner|spot)|by the window|near the door|ground floor|downstairs|outside|outdoors?|terrace|booth|hard of hearing|short hair|not too short)\b/g;
@@ -19,8 +22,7 @@ export function findBookingNotes(lower: string): string | null {
 
 /** Finds the treatment of a salon booking as a short lowercase phrase ("haircut", "wash and blow dry"). */
 export function findService(lower: string): string | null {
-  for (const service of SERVICES_LONGEST_FIRST) {
-    const re = new RegExp(`\\b${service.replace(/[-]/g, '[- ]?').replace(/ /g, '\\s+')}\\b`);
+  for (const { service, re } of SERVICE_PATTERNS) {
     if (re.test(lower)) {
       if (service === 'set' && !/\b(?:shampoo|wash) and set\b|\bhair set\b|\ba set\b/.test(lower)) continue;
       if (service === 'style' && !/\b(?:a|hair) style\b/.test(lower)) continue;

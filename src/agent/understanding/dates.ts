@@ -74,6 +74,12 @@ const RULES: DateRule[] = [
     read: (m, c) => nextDayOfMonth(c, Number(m[1])),
   },
   {
+    // "next week on Thursday", "next week, friday": that day of next week.
+    re: /\bnext week,?\s+(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/g,
+    rank: 3,
+    read: (m, c) => toDate(c.now.startOf('week').plus({ weeks: 1, days: WEEKDAYS.indexOf((m[1] ?? '') as (typeof WEEKDAYS)[number]) })),
+  },
+  {
     re: /\b(?:(next|this|coming|on|every|each)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b(\s+week\b|\s+next week\b)?/g,
     rank: 2,
     read: (m, c) => {

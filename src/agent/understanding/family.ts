@@ -8,7 +8,7 @@ const RELATIVES =
 const NOTIFY = new RegExp(
   `\\b(?:tell|inform|let|message|text|send (?:a )?(?:message|text|note|word)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
 );
-const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
+const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+(?:(?:our|my)\s+)?([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
 const URGENT = /\b(?:urgent|urgently|asap|a\.s\.a\.p|as soon as possible|right away|right now|immediately|straight away|emergency|quickly|it's important|very important)\b/i;
 
 /** Where the recipient part of a family message ends, or -1 when the message is not for the family. */
@@ -66,6 +66,31 @@ const SHARE_ANYWHERE = new RegExp(`\\b(?:i|we)(?:'ve| have)? (?:just |finally |a
 /** True when the elder tells of something they did or are doing that the family would enjoy hearing. */
 export function isActivity(msg: Message): boolean {
   return (SHARE.test(msg.lower.trim()) || SHARE_ANYWHERE.test(msg.lower)) && !NOT_SHARE.test(msg.lower);
+}
+
+/** Openings of a question or a request: what is asked for is not something she did. */
+const ASKS_OR_REQUESTS =
+  /\?\s*$|^(?:(?:hi|hello|ok|okay|so|well|please|hey)[,!]?\s+)*(?:can|could|would|will|do|does|did (?:i|you|we|he|she|they|it)|is|are|am|was|were|have|has|how|what|whats|what's|when|where|which|who|why|search|find|look|get|give|rate|play|show|tell|send|set|add|put|book|reserve|cancel|remind|call|ring|phone|text|message|email|order|buy|pay|check|make|help|turn|switch|open|close|lock|stop|start|print|scan|upload|download|post|save|delete|remove|change|move|convert|translate|spell|define|explain|record|track|update|reset|connect|bring|fetch|take me|read (?:me|my|out|back|the news)|share my (?:location|gps|position|screen|number|contact))\b/;
+
+/** True when the message tells of something rather than asking or requesting (what an activity to share needs). */
+export function tellsOfSomething(msg: Message): boolean {
+  return !ASKS_OR_REQUESTS.test(msg.lower.trim());
+}
+
+/** Words of a plan still to come ("tomorrow", "next week", "is coming", "going to"). */
+const LATER = /\b(?:tomorrow|tonight|later|next (?:week|month|year)|this (?:weekend|evening|afternoon)|at the weekend|soon|going to|gonna|will be|is coming|are coming|'s coming|coming (?:round|over|to)|is visiting|are visiting)\b/;
+/** Verbs in the past: what was done. */
+const DONE = /\b(?:went|had|did|was|were|made|took|came|got|saw|met|been|gone|done|won|ran|sat|ate|drank|read|wrote|found|bought|caught|[a-z]{3,}ed)\b/;
+
+/**
+ * True when the message tells of something she did or is doing: telling, not asking, and not only a plan
+ * ("my daughter is coming on Sunday", "we're going to the seaside next week" are not yet anything to share).
+ */
+export function tellsOfActivity(msg: Message): boolean {
+  if (!tellsOfSomething(msg)) return false;
+  const today = msg.clock.now.toISODate();
+  const later = LATER.test(msg.lower) || msg.when.relative !== null || (msg.when.date !== null && today !== null && msg.when.date.date > today);
+  return !later || DONE.test(msg.lower);
 }
 
 /** Builds an activity to share: the message from its activity verb on, without the chatter before it. */

@@ -1,9 +1,10 @@
 import { findCourse, findDays, findMedicineNotes, dosesPerDay } from './medication-schedule.ts';
 import type { Message } from './message.ts';
 import type { MedicineMatch } from './medicine-name.ts';
-import { findDose, findDoseObject, findMedicine } from './medicine-name.ts';
+import { findDose, findDoseObject, findMedicine, isDrugWord, namesWithStrength } from './medicine-name.ts';
 import { clarifyQuestion } from './replies.ts';
 import type { Understanding } from './types.ts';
+import { COMMON_MEDICINE_WORDS, MEDICINE_NOUNS } from './vocabulary.ts';
 import { isStatedHour, resolveDailyTimes } from './when.ts';
 
 /** Words that report a dose as skipped rather than taken. */
@@ -58,6 +59,28 @@ export function buildLogDose(msg: Message, fallbackMedicine?: string): Understan
   else if (object) args.medicine = object;
   else if (fallbackMedicine) args.medicine = fallbackMedicine;
   return { kind: 'tool', tool: 'log_dose', args, confidence: 0.9 };
+}
+
+/** True when a message names something to take: a medicine, a word for medicine, or "took them". */
+export function mentionsDose(msg: Message): boolean {
+  return (
+    TOOK_THEM.test(msg.lower) ||
+    MEDICINE_NOUNS.test(msg.lower) ||
+    /\b(?:dose|doses|meds)\b/.test(msg.lower) ||
+    findMedicine(msg.text) !== null ||
+    findDoseObject(msg.text) !== null
+  );
+}
+
+/**
+ * True when a message is plainly about medicine: a word for medicine, a strength ("500mg", "Telma 40"), taking or
+ * a prescription, or a name with a drug's ending or on the list of common medicines. A capitalised word alone
+ * ("on Pandora") is not enough.
+ */
+export function soundsLikeMedicine(msg: Message): boolean {
+  if (MEDICINE_NOUNS.test(msg.lower) || findDose(msg.text) !== null || namesWithStrength(msg.text)) return true;
+  if (/\b(?:take|taking|takes|prescri\w*|dose|doses|drugs?|pharmacy|chemist|doctor|gp)\b/.test(msg.lower)) return true;
+  return (msg.lower.match(/[a-z][a-z-]+/g) ?? []).some((w) => isDrugWord(w, true) || COMMON_MEDICINE_WORDS.has(w));
 }
 
 /** True when a message reports taking or skipping a dose ("I took my pills", "skipping the evening tablet"). */

@@ -9,10 +9,10 @@ export interface MedicineMatch {
 
 /** Endings of drug names (international non-proprietary name stems) that rarely end ordinary words. */
 const DRUG_STEM =
-  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|morphine|pramine|triptyline|arin|irin|amol|sone|zepine|peridone|azine|afil|tinib|grel|gatran|glitazone|caine|azole|iptan|mab|vir|ide|ine|ol|in|one|am|ate|ium)$/i;
+  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|morphine|pramine|triptyline|arin|irin|amol|sone|zepine|peridone|azine|afil|tinib|grel|gatran|glitazone|prost|glutide|caine|azole|iptan|mab|vir|ide|ine|ol|in|one|am|ate|ium)$/i;
 /** The long, specific stems: enough on their own anywhere in a message. */
 const STRONG_STEM =
-  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|pramine|triptyline|zepine|peridone|tinib|grel|gatran|glitazone)$/i;
+  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|pramine|triptyline|zepine|peridone|tinib|grel|gatran|glitazone|prost|glutide)$/i;
 /** Ordinary words with drug-like endings. */
 const NOT_MEDICINE = new Set([
   'medicine', 'medicines', 'routine', 'fine', 'time', 'online', 'someone', 'everyone', 'anyone', 'done', 'gone',
@@ -65,7 +65,7 @@ const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word
 
 /** The thing swallowed, skipped or given a miss in a dose report ("swallowed the zentrimol", "skip Novadex"). */
 const DOSE_OBJECT =
-  /\b(?:(swallowed|popped)|skip|skipping|skipped|bother with|not (?:to )?have|not having|miss(?:ing)?|leave out|leaving out|give|giving)\s+(?:my\s+|the\s+|this\s+|today's\s+)?([A-Za-z][a-z-]{3,})\b(?!')/;
+  /\b(?:(swallowed|popped)|skip|skipping|skipped|bother with|not (?:to )?have|not having|miss(?:ing)?|leave out|leaving out|give|giving|took|taken|taking|had|used|done|finished)\s+(?:my\s+|the\s+|this\s+|today's\s+|morning\s+|evening\s+|night\s+)?([A-Za-z][a-z-]{3,})\b(?!'|\s+(?:for|out|to|round|home|along|back|in|up|down|over|off|on)\b)/;
 
 /** Finds the medicine named as the object of a dose report; brand names count when capitalised. */
 export function findDoseObject(text: string): string | null {
@@ -98,6 +98,13 @@ const NUMBERED_THINGS =
 /** A brand written with its strength but no unit: "Brandex 40", "Calcimax 500 tablet", "Dolorin Forte 2 tablets". */
 const NAME_WITH_STRENGTH =
   /\b([A-Z][a-zA-Z-]{2,}(?:\s+[A-Z][a-z]+)?)\s+(\d{1,4}(?:\.\d+)?)\b(?!\s*(?:am|pm|o'clock|[:.]\d|people|persons|of us|guests|minutes?|mins|hours?|days?|weeks?|months?|years?|times|st\b|nd\b|rd\b|th\b|%|miles?|km|steps|pounds|dollars|euros|kg|lbs?|goals|points))/;
+
+/** True when a capitalised name comes with a strength ("Telma 40", "Glycomet 500"): how brands are written. */
+export function namesWithStrength(text: string): boolean {
+  const brand = (NAME_WITH_STRENGTH.exec(text)?.[1] ?? '').split(/\s+/).filter(Boolean);
+  if (brand.length > 1 && NUMBERED_THINGS.test(brand[0] ?? '')) brand.shift();
+  return brand.length > 0 && !brand.some((w) => NUMBERED_THINGS.test(w) || NOT_MEDICINE.has(w.toLowerCase()) || EVERYDAY_THINGS.has(w.toLowerCase()));
+}
 
 /**
  * Finds the medicine a message is about: a word with a drug-name ending, the word before a dose, a named

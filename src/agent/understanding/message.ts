@@ -29,10 +29,3 @@ export function readMessage(original: string, clock: Clock): Message {
   }
   return { original, text, lower, shouting, when: scanWhen(lower, clock), clock };
 }
-
-/** Removes the spans named by `spans` from `text` and tidies the spaces and punctuation left behind. */
-export function withoutSpans(text: string, spans: Array<[number, number]>): string {
-  let out = text;
-  for (const [from, to] of [...spans].sort((a, b) => b[0] - a[0])) out = out.slice(0, from) + ' '.repeat(to - from) + out.slice(to);
-  return out.replace(/\s+([,.!?])/g, '$1').replace(/\s+/g, ' ').trim();
-}

@@ -2,7 +2,6 @@ import { DateTime } from 'luxon';
 import { toDateTime } from './clock.ts';
 import type { Message } from './message.ts';
 import { SMALL_NUMBER_WORDS, parseNumber } from './numbers.ts';
-import { withoutSpans } from './message.ts';
 import { clarifyQuestion } from './replies.ts';
 import type { Understanding } from './types.ts';
 import type { Moment } from './when.ts';
@@ -23,9 +22,14 @@ const OFFSET_BEFORE = new RegExp(
 const SCENE_OPENER = /^(?:(?:so|well|oh|ok|okay|right)[,\s]+)?(?:i've got|i have got|i have|i've|i got|there's|there is|i'll have)\s+/i;
 const ASKING = /[\s,]*(?:(?:so |and )?(?:can|could|would|will) you(?: please)?|please)\s*$/i;
 const LEADING = /^(?:[\s,.:;!-]+|(?:to|about|of|that|for|please|again|it's|its|it is|i need to|i have to|i must|i've got to)\b[\s,:-]*)+/i;
-const TRAILING = /(?:[\s,]+\b(?:on|at|by|in|for|from|the|and|please|thanks|thank you|dear|love|x+|then|every|each|of|this|next|around|about|to|o'clock))+[\s,.!?]*$|[\s,.!?]+$/i;
+/** Pleasantries that end a request ("…, please", "thanks dear x"): not part of what she wants reminding of. */
+const TRAILING = /(?:[\s,]+\b(?:please|thanks|thank you|dear|love|x+|for me))+[\s,.!?]*$|[\s,.!?]+$/i;
+/** Where time words were taken out; the small words that led into them go too, and nothing else. */
+const GAP = '\u2063';
+/** A word that only led into a time or date that has been taken out ("at" of "at around 5", "on" of "on Friday"). */
+const DANGLING = new RegExp(`\\b(?:at|on|by|around|about|roughly|till|until|from|starting|every|each|this|next)\\s*${GAP}`, 'gi');
 const REPEAT_WORDS =
-  /\b(?:every (?:single )?(?:day|morning|afternoon|evening|night|week)|each (?:day|morning|evening|night|week)|daily|weekly|once a week|every other day|on a daily basis|every (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?)\b/gi;
+  /\b(?:every (?:single )?(?:day|morning|afternoon|evening|night|week)|each (?:day|morning|evening|night|week)|daily|weekly|once a week|every other day|on a daily basis|every (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?(?: (?:morning|afternoon|evening|night))?)\b/gi;
 
 /** Whether a reminder repeats: "every day" is daily, "every sunday" or "weekly" is weekly. */
 export function findRepeat(lower: string): 'daily' | 'weekly' | null {
@@ -34,20 +38,37 @@ export function findRepeat(lower: string): 'daily' | 'weekly' | null {
   return null;
 }
 
-/** Tidies one side of a reminder request down to the thing itself. */
+/** Replaces time and date words (and repeat and "an hour before" words) with a gap mark, then drops what only led into them. */
+function withoutTimeWords(text: string, spans: Array<[number, number]>): string {
+  let out = text;
+  for (const [from, to] of [...spans].sort((a, b) => b[0] - a[0])) out = `${out.slice(0, from)} ${GAP} ${out.slice(to)}`;
+  out = out.replace(REPEAT_WORDS, ` ${GAP} `).replace(OFFSET_BEFORE, ` ${GAP} `);
+  for (let before = ''; before !== out; ) {
+    before = out;
+    out = out
+      .replace(DANGLING, GAP)
+      .replace(new RegExp(`${GAP}\\s*(?:o'clock|(?:in the |at )?(?:morning|afternoon|evening|night))\\b`, 'gi'), GAP)
+      .replace(new RegExp(`\\b(?:in the |at )?(?:morning|afternoon|evening|night)\\s*${GAP}`, 'gi'), GAP)
+      .replace(new RegExp(`${GAP}[\\s,]*(?:and|or|then)?[\\s,]*${GAP}`, 'gi'), GAP);
+  }
+  return out.replace(new RegExp(`\\s*${GAP}[\\s${GAP}]*`, 'g'), ' ').replace(/\s+([,.!?])/g, '$1').replace(/\s+/g, ' ').trim();
+}
+
+/** Tidies one side of a reminder request down to the thing itself: request words in front, pleasantries behind. */
 function tidy(text: string): string {
-  let out = text.replace(REPEAT_WORDS, ' ').replace(OFFSET_BEFORE, ' ').replace(/\s+/g, ' ').trim();
+  let out = text.replace(/\s+/g, ' ').trim();
   for (let i = 0; i < 4; i++) out = out.replace(LEADING, '').replace(TRAILING, '').replace(ASKING, '').trim();
   return /^(?:me|something|a thing|it|this|that|please|for me)?$/i.test(out) ? '' : out;
 }
 
 /**
- * The thing to be reminded of: the message without the request words, times, dates and pleasantries.
+ * The thing to be reminded of: every word she said except the request words, the times and dates (with the
+ * small words that led into them) and pleasantries; "take the washing in at 6" keeps "take the washing in".
  * When the words after "remind me" are empty or only point back ("to check on it"), the scene set before
  * them is kept too ("lamb's in the oven").
  */
 export function reminderText(msg: Message): string {
-  const text = withoutSpans(msg.text, msg.when.spans);
+  const text = withoutTimeWords(msg.text, msg.when.spans);
   const trigger = TRIGGER.exec(text);
   if (!trigger) return tidy(text);
   const after = tidy(text.slice(trigger.index + trigger[0].length));

@@ -63,3 +63,23 @@ export function clarifyQuestion(tool: ToolName | null, missing: string[]): strin
   const question = join(phrases);
   return `Of course. ${question.charAt(0).toUpperCase()}${question.slice(1)}?`;
 }
+
+/** What the assistant offers when the classifier leans towards a tool but is not sure enough to act on it. */
+const OFFERS: Record<ToolName, string> = {
+  book_restaurant: 'Would you like me to book a table somewhere?',
+  book_salon: 'Would you like me to book you an appointment?',
+  cancel_booking: 'Would you like me to cancel one of your bookings?',
+  reschedule_booking: 'Would you like me to move one of your bookings?',
+  add_medication: 'Would you like me to add a medicine to your list?',
+  log_dose: 'Would you like me to note down your medicine?',
+  set_reminder: 'Would you like me to set a reminder?',
+  notify_family: 'Would you like me to send that to your family?',
+  share_activity: 'Would you like me to share that with your family?',
+  get_schedule: 'Would you like me to tell you what you have coming up?',
+  emergency_alert: 'Are you alright? Would you like me to alert your family?',
+};
+
+/** One yes-or-no question that offers the tool the classifier leaned towards; a "yes" then completes it from the earlier message. */
+export function offerToolQuestion(tool: ToolName): string {
+  return OFFERS[tool];
+}

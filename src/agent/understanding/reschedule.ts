@@ -88,6 +88,12 @@ export function isReschedule(msg: Message): boolean {
   return findShift(lower) !== null || splitTarget(msg) !== null;
 }
 
+/** Whether the message asks to move a booking of ours: a moving word ('found'), none ('lacking'), or a reminder, medicine or doctor's appointment ('against'). */
+export function movesOurBooking(lower: string): 'found' | 'lacking' | 'against' {
+  if (NOT_OUR_BOOKING.test(lower)) return 'against';
+  return STRONG_VERB.test(lower) || MOVE_VERB.test(lower) || /\b(?:later|earlier|sooner|instead)\b/.test(lower) ? 'found' : 'lacking';
+}
+
 /**
  * Builds a reschedule_booking call: the booking as the elder names it (venue, kind, its current day) and the
  * new time as they say it — a day and time (`start`), a time alone that keeps the booking's day (`time`, with

@@ -209,14 +209,17 @@ export function findTimes(lower: string): TimeMention[] {
   return found;
 }
 
-const RELATIVE = new RegExp(
-  `\\bin\\s+(?:(half an? hour|an hour and a half|an hour and a quarter|three quarters of an hour|a couple of hours|a few minutes|a quarter of an hour|quarter of an hour|a minute)|(\\d+(?:\\.\\d+)?|an?|${SMALL_NUMBER_WORDS}|fifteen|twenty|thirty|forty|forty[- ]five|fifty|ninety)(\\s+and a half)?\\s+(minutes?|hours?))\\b`,
-);
+const SPAN = `(?:(half an? hour|an hour and a half|an hour and a quarter|three quarters of an hour|a couple of hours|a few minutes|a quarter of an hour|quarter of an hour|a minute)|(\\d+(?:\\.\\d+)?|an?|${SMALL_NUMBER_WORDS}|fifteen|twenty|thirty|forty|forty[- ]five|fifty|ninety)(\\s+and a half)?\\s+(minutes?|hours?))`;
+/** "in 45 minutes", "after half an hour", "within the hour"'s cousins, and "45 minutes from now". */
+const RELATIVE = new RegExp(`\\b(?:(?:in|after|within)\\s+(?:another\\s+|the next\\s+)?${SPAN}(?:'s time|\\s+time)?|${SPAN}\\s+(?:from now|later|on from now)|(?:in|after|within)\\s+an hour's time)\\b`);
 
 /** Finds an offset from now ("in 2 hours", "in 30 minutes", "in half an hour"). */
 export function findRelative(lower: string): RelativeMention | null {
-  const m = RELATIVE.exec(lower);
-  if (!m) return null;
+  const found = RELATIVE.exec(lower);
+  if (!found) return null;
+  // The span is read from whichever form matched: "in/after …" (groups 1-4) or "… from now" (groups 5-8).
+  const m = found[1] || found[2] ? found : ([found[0], found[5], found[6], found[7], found[8]] as unknown as RegExpExecArray);
+  if (!m[1] && !m[2]) return { minutes: 60, index: found.index, end: found.index + found[0].length };
   let minutes: number;
   if (m[1]) {
     const fixed: Record<string, number> = {
@@ -231,5 +234,5 @@ export function findRelative(lower: string): RelativeMention | null {
     const whole = amount + (m[3] ? 0.5 : 0);
     minutes = (m[4] ?? '').startsWith('hour') ? whole * 60 : whole;
   }
-  return { minutes: Math.round(minutes), index: m.index, end: m.index + m[0].length };
+  return { minutes: Math.round(minutes), index: found.index, end: found.index + found[0].length };
 }

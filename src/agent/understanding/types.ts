@@ -1,3 +1,5 @@
+import type { IntentDecision } from './intent-decision.ts';
+
 /** Names of the tools the agent can call, as written in the tool contract. */
 export type ToolName =
   | 'book_restaurant'
@@ -44,7 +46,11 @@ export type ChatIntent =
  * The outcome of understanding one message: a tool call with contract arguments, one kind question for a
  * missing or vague detail, or a plain chat reply.
  */
-export type Understanding =
+export type Understanding = (
   | { kind: 'tool'; tool: ToolName; args: Record<string, unknown>; confidence: number }
   | { kind: 'clarify'; tool: ToolName | null; args: Record<string, unknown>; missing: string[]; question: string }
-  | { kind: 'chat'; intent: ChatIntent; reply: string };
+  | { kind: 'chat'; intent: ChatIntent; reply: string }
+) & {
+  /** The intent classifier's decision behind it (which class won with what score), when the classifier decided. */
+  decision?: IntentDecision;
+};

@@ -3,15 +3,17 @@ import { dayOffset, makeClock } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { classifyConfirmation } from './confirmation.ts';
 import { buildActivity, buildNotification } from './family.ts';
-import type { Route } from './intents.ts';
-import { DOSE_HISTORY_QUESTION, routeMessage } from './intents.ts';
+import type { IntentRouting, RoutedMessage } from './intents.ts';
+import { routeMessage } from './intents.ts';
 import { buildAddMedication, buildLogDose } from './medication.ts';
 import { findMedicine } from './medicine-name.ts';
 import type { Message } from './message.ts';
 import { readMessage } from './message.ts';
 import { buildReminder } from './reminder.ts';
+import { findScheduleSpan } from './schedule-span.ts';
 import { buildReschedule } from './reschedule.ts';
-import { CHAT_REPLIES, clarifyQuestion } from './replies.ts';
+import { CHAT_REPLIES, clarifyQuestion, offerToolQuestion } from './replies.ts';
+import { DOSE_HISTORY_QUESTION, routeByRules } from './rule-router.ts';
 import type { ConversationTurn, ToolName, Understanding, UnderstandingInput } from './types.ts';
 
 /** Builds the tool call (or its clarifying question) for a routed message. */
@@ -42,7 +44,7 @@ function buildTool(tool: ToolName, msg: Message): Understanding {
   }
 }
 
-/** What a schedule question is about when it names one kind of thing, and its day ("did I take my pills?" is about today). */
+/** What a schedule question is about when it names one kind of thing, and its day or span ("did I take my pills?" is about today, "this week" today to Sunday). */
 function scheduleArgs(msg: Message): Record<string, unknown> {
   const medicines = /\b(?:pills?|tablets?|medicines?|medication|meds|doses?|insulin|inhaler|drops|capsules?|injection)\b/.test(msg.lower);
   const bookings = /\b(?:bookings?|booked|reservations?|table|haircut|hair|salon|barber|nails|restaurant|lunch|dinner)\b/.test(msg.lower);
@@ -50,22 +52,43 @@ function scheduleArgs(msg: Message): Record<string, unknown> {
   const topics = [medicines && 'medicines', bookings && 'bookings', reminders && 'reminders'].filter(Boolean);
   const about = topics.length === 1 ? { about: topics[0] } : {};
   if (msg.when.date) return { date: msg.when.date.date, ...about };
+  const span = findScheduleSpan(msg.lower, msg.clock);
+  if (span) return { ...span, ...about };
   return DOSE_HISTORY_QUESTION.test(msg.lower) ? { date: dayOffset(msg.clock, 0), ...about } : about;
 }
 
-/** Turns a route into its result: the tool's call or question, a "what shall I book?" question, or a chat reply. */
-function fromRoute(route: Route, msg: Message): Understanding {
-  if (route.kind === 'tool') return buildTool(route.tool, msg);
-  if (route.kind === 'clarify') {
-    return { kind: 'clarify', tool: null, args: {}, missing: ['venue', 'start'], question: clarifyQuestion(null, ['venue', 'start']) };
-  }
-  return { kind: 'chat', intent: route.intent, reply: CHAT_REPLIES[route.intent] };
+/** How messages are routed: by the intent classifier (the default, optionally with pinned weights and thresholds) or by the rules alone. */
+export interface UnderstandOptions {
+  router?: 'learned' | 'rules';
+  routing?: IntentRouting;
+}
+
+/**
+ * Turns a route into its result: the tool's call or question, "would you like me to …?" when the classifier
+ * was not sure, a "what shall I book?" question, or a chat reply; with the classifier's decision attached.
+ */
+function fromRoute({ route, decision }: RoutedMessage, msg: Message): Understanding {
+  const result = ((): Understanding => {
+    if (route.kind === 'tool') return buildTool(route.tool, msg);
+    if (route.kind === 'ask') {
+      // Not sure: the tool's own question for a missing detail, or an offer; never a call.
+      const built = buildTool(route.tool, msg);
+      return built.kind === 'clarify' ? built : { kind: 'clarify', tool: route.tool, args: {}, missing: ['intent'], question: offerToolQuestion(route.tool) };
+    }
+    if (route.kind === 'clarify') {
+      return { kind: 'clarify', tool: null, args: {}, missing: ['venue', 'start'], question: clarifyQuestion(null, ['venue', 'start']) };
+    }
+    return { kind: 'chat', intent: route.intent, reply: CHAT_REPLIES[route.intent] };
+  })();
+  if (decision) result.decision = decision;
+  return result;
 }
 
 /** Understands one message on its own, without the conversation. */
-function understandAlone(text: string, clock: Clock): Understanding {
+function understandAlone(text: string, clock: Clock, options: UnderstandOptions): Understanding {
   const msg = readMessage(text, clock);
-  return fromRoute(routeMessage(msg), msg);
+  const routed = options.router === 'rules' ? { route: routeByRules(msg), decision: null } : routeMessage(msg, options.routing);
+  return fromRoute(routed, msg);
 }
 
 /**
@@ -115,14 +138,27 @@ function answerToDoseQuestion(question: string, text: string, clock: Clock): Und
   return result;
 }
 
+/** How sure the classifier must be of a half-finished request before it counts as a new one rather than an answer. */
+const NEW_REQUEST_SCORE = 0.8;
+
+/**
+ * True when a reading stands as a request of its own even while a question is open: one the classifier is sure
+ * of (or the rules' reading, when they decided). An unsure reading, or a short answer the classifier only leans
+ * towards a tool, is taken as the answer to the open question instead.
+ */
+function isNewRequest(alone: Understanding): boolean {
+  if (!alone.decision) return alone.kind !== 'chat';
+  return alone.decision.outcome === 'act' && alone.decision.score >= NEW_REQUEST_SCORE;
+}
+
 /**
  * Understands the elder's new message (the safety screen has already looked for danger in it): an answer to the assistant's question is
  * read together with the request it answers; otherwise the message is routed to a tool, a clarifying
  * question or a chat reply. Pure and deterministic: no network, no clock of its own.
  */
-export function understand(input: UnderstandingInput): Understanding {
+export function understand(input: UnderstandingInput, options: UnderstandOptions = {}): Understanding {
   const clock = makeClock(input.now, input.timezone);
-  const alone = understandAlone(input.text, clock);
+  const alone = understandAlone(input.text, clock, options);
   if (alone.kind === 'chat' && (alone.intent === 'injection' || alone.intent === 'medical_advice')) return alone;
   const last = input.history[input.history.length - 1];
   if (last?.role === 'assistant') {
@@ -134,12 +170,14 @@ export function understand(input: UnderstandingInput): Understanding {
   if (classifyConfirmation(input.text) === 'no' && !/\d/.test(input.text)) {
     return { kind: 'chat', intent: 'smalltalk', reply: "No problem, I won't do anything with that. Is there anything else I can help with?" };
   }
-  const earlier = understandAlone(pending.users.join('. '), clock);
+  const earlier = understandAlone(pending.users.join('. '), clock, options);
   // Only an unfinished or uncertain request is completed by the answer; a clear one was already acted on.
   const earlierTool = earlier.kind === 'clarify' ? earlier.tool : earlier.kind === 'tool' && earlier.confidence < 0.7 ? earlier.tool : null;
-  const standsAlone = alone.kind !== 'chat' && alone.tool !== null && alone.tool !== earlierTool;
+  const standsAlone = alone.kind !== 'chat' && alone.tool !== null && alone.tool !== earlierTool && isNewRequest(alone);
   if (standsAlone || earlierTool === null) return alone;
-  const combinedText = `${pending.users.join('. ')}. ${explainAnswer(pending.question, input.text)}`;
+  // A plain "yes" (to "would you like me to…?") adds nothing to the request it accepts.
+  const answer = classifyConfirmation(input.text) === 'yes' ? '' : `. ${explainAnswer(pending.question, input.text)}`;
+  const combinedText = `${pending.users.join('. ')}${answer}`;
   const result = buildTool(earlierTool, readMessage(combinedText, clock));
   if (result.kind === 'tool') result.confidence = Math.min(result.confidence, 0.85);
   return result;

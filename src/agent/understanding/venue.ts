@@ -28,6 +28,8 @@ const ANCHORS =
   /\b(?:at|@|in at|into|onto|on to|(?:make it|get|go|going|come|coming|take \w+(?: \w+)?) to|make|(?<!\b(?:a|the|my|library|new|good|this|that|your|his|her|old) )book(?! (?:club|group|shop|store|fair|sale|token|case|mark))|reserve|cancel|booked|called|named|ring|phone|call(?! off))\s+/gi;
 /** A weaker anchor, tried only when no other finds a name ("an appointment with Maria's"). */
 const WEAK_ANCHORS = /\bwith\s+/gi;
+/** A booking noun straight before a capitalised name ("Table booking Barbeque Nation 7 pm"), read only when capitals mark names. */
+const NOUN_ANCHORS = /\b(?:table|booking|reservation)\s+/gi;
 const LEADING_FILLER = /^(?:(?:me|us|it|a|an|in|table|a table|the table|my table|us a table|me a table|for me)\s+)+/i;
 
 const isCapitalised = (token: string): boolean => /^[A-Z0-9]/.test(token) && !/^\d/.test(token);
@@ -79,7 +81,7 @@ function isGeneric(name: string): boolean {
 
 /** Reads the name after each anchor of a message; `capitals` says whether capitals mark the name. */
 function readAfterAnchors(text: string, capitals: boolean): VenueMatch | null {
-  for (const anchor of [...text.matchAll(ANCHORS), ...text.matchAll(WEAK_ANCHORS)]) {
+  for (const anchor of [...text.matchAll(ANCHORS), ...text.matchAll(WEAK_ANCHORS), ...(capitals ? text.matchAll(NOUN_ANCHORS) : [])]) {
     let rest = text.slice(anchor.index + anchor[0].length);
     const filler = LEADING_FILLER.exec(rest);
     if (filler && /^(?:book|reserve|cancel)/i.test(anchor[0])) rest = rest.slice(filler[0].length);

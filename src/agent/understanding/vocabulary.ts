@@ -58,4 +58,14 @@ export const COMMON_MEDICINE_WORDS = new Set([
 
 /** Generic words for medicine that say "a medicine" without naming which. */
 export const MEDICINE_NOUNS =
-  /\b(?:pills?|tablets?|medicines?|medications?|meds|capsules?|drops|inhaler|puffer|injections?|jabs?|insulin|vitamins?|supplements?|patch(?:es)?|dose|doses|prescription|antibiotics?|cream|ointment|spray|syrup|lozenges?)\b/;
+  /\b(?:pills?|tablets?|medicines?|medications?|meds|capsules?|drops|eye ?drop|ear ?drop|inhaler|puffer|injections?|jabs?|insulin|vitamins?|supplements?|patch(?:es)?|dose|doses|prescription|antibiotics?|cream|ointment|spray|syrup|lozenges?)\b/;
+
+/** Words that ask for a place to be kept: "book", "reserve", "a reservation", "a table", "a spot". */
+export const BOOKING_ACTION = /\b(?:book|booking|booked|reserve|reserving|reservation|reservations|a table|table for|need a table|want a table|a spot|a seat|party of|appointment|get me in|get us in|squeeze me in|fit me in)\b/;
+
+/** Kinds of place to eat or drink, beyond the words of RESTAURANT_WORDS ("a tapas bar", "a noodle joint"). */
+export const EATING_PLACES =
+  /\b(?:restaurants?|bars?|pubs?|cafes?|café|bistros?|diners?|brasserie|steakhouse|pizzeria|joint|eatery|tavern|taverna|osteria|trattoria|deli|delicatessen|bakery|food court|food truck|coffee ?house|tea ?house|tea ?room|gastropub|buffet|carvery|canteen|curry house|chippy|fish and chip|sushi|noodle|tapas|grill|inn|table)\b/;
+
+/** Bookings the assistant does not make: travel, rooms, cars, tickets. */
+export const NOT_OUR_BOOKINGS = /\b(?:hotel|room|rooms|flights?|plane|train|coach|taxi|cab|uber|lyft|car|rental|hire|visa|tickets?|holiday|vacation|trip|cruise|cinema|theatre|theater|movie|film|show|concert|doctor|dentist|gp|hospital|optician|surgery|clinic|vet|mechanic|garage|service|meeting)\b/;

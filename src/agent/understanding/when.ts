@@ -35,6 +35,8 @@ const blank = (text: string, from: number, to: number): string =>
 /** Widens a span over the small word that introduces it ("at", "on", "by"), so free text loses it too. */
 function withLead(lower: string, from: number, to: number): [number, number] {
   const lead = /\b(?:at|@|by|around|about|for|on|from|in)\s+$/.exec(lower.slice(Math.max(0, from - 10), from));
+  // "in" leads into "in March" or "in the morning", but is her own word before "tonight" ("bring the cat in tonight").
+  if (lead && /^in\b/.test(lead[0]) && /^(?:today|tonight|tomorrow|this|next|every|each|on|at)\b/.test(lower.slice(from))) return [from, to];
   return [lead ? from - lead[0].length : from, to];
 }
 

@@ -30,6 +30,19 @@ export const emergencyAlertTaskArgs = emergencyAlertArgs.extend({
 export type EmergencyAlertTaskArgs = z.infer<typeof emergencyAlertTaskArgs>;
 
 /**
+ * What the elder is told when the emergency task runs, given the names of the family chats told (null for a
+ * group): the check-in question, the kind reply to despair, or who was told and what to do now.
+ */
+export function alertReply(args: EmergencyAlertTaskArgs, elder: { timezone: string; locale?: string | null }, told: (string | null)[], checkInMinutes = CHECKIN_MINUTES): string {
+  const help = localHelp(elder.timezone, elder.locale ?? '');
+  if (args.check_in) {
+    return told.length > 0 ? checkInQuestion(told, checkInMinutes) : `I'm a little worried about you. Do you need help now? If you are in danger, call ${help.emergencyNumber}.`;
+  }
+  if (args.category === 'despair') return despairReply({ told, help });
+  return emergencyReply({ told, category: args.category ?? null, aboutSomeoneElse: args.about === 'someone_else', description: args.description, help });
+}
+
+/**
  * emergency_alert, without waiting for a yes. A clear emergency opens an alert and sends an urgent message with
  * an "I'm on it" button to every linked person at once, and tells the elder who was told and what to do now
  * with her country's number. Despair gets a kind reply with a helpline, and the family is told gently. A
@@ -47,7 +60,6 @@ export function emergencyAlertTaskFor(options: { checkInMinutes?: number } = {})
     readBack: (args) => `I'll alert your family now: "${args.description}". Shall I send it?`,
     async execute(args, ctx) {
       const now = ctx.clock.now();
-      const help = localHelp(ctx.elder.timezone, ctx.elder.locale);
       if (args.check_in) {
         const checkIn = ctx.em.create(CheckIn, {
           id: randomUUID(),
@@ -63,7 +75,7 @@ export function emergencyAlertTaskFor(options: { checkInMinutes?: number } = {})
           createdAt: now,
         });
         const told = (await findFamilyChats(ctx.em, ctx.elder.id)).map((c) => c.name ?? null);
-        const question = told.length > 0 ? checkInQuestion(told, checkInMinutes) : `I'm a little worried about you. Do you need help now? If you are in danger, call ${help.emergencyNumber}.`;
+        const question = alertReply(args, ctx.elder, told, checkInMinutes);
         ctx.outbox.stage(ctx.em, {
           channel: ctx.task.replyChannel,
           chatId: ctx.task.replyChatId,
@@ -98,11 +110,7 @@ export function emergencyAlertTaskFor(options: { checkInMinutes?: number } = {})
         lane: 'alert',
       });
       if (told > 0) alert.notifyCount = 1;
-      const names = chats.map((c) => c.name ?? null);
-      const reply =
-        kind === 'despair'
-          ? despairReply({ told: names, help })
-          : emergencyReply({ told: names, category: args.category ?? null, aboutSomeoneElse, description: args.description, help });
+      const reply = alertReply(args, ctx.elder, chats.map((c) => c.name ?? null));
       return { result: { alertId: alert.id, told }, reply, replyLane: 'alert' };
     },
   };

@@ -21,10 +21,11 @@ const STANDING = ['held', 'requested', 'confirmed'] as const;
 /** How each topic is said in "You have no … coming up". */
 const TOPIC_WORDS: Record<ScheduleTopic, string> = { medicines: 'medicine doses', bookings: 'bookings', reminders: 'reminders' };
 
-/** One thing on the elder's schedule: when it happens and how it is said. */
+/** One thing on the elder's schedule: when it happens and how it is said; a dose also says which medicine, for the week's "every day" line. */
 interface ScheduleEntry {
   at: Date;
   text: string;
+  medicine?: string;
 }
 
 const weekdayOf = (date: string): (typeof WEEKDAYS)[number] => WEEKDAYS[DateTime.fromISO(date, { zone: 'UTC' }).weekday - 1]!;
@@ -43,40 +44,58 @@ async function venueNames(em: EntityManager, bookings: Booking[]): Promise<Map<s
   return new Map(venues.map((v) => [v.id, v.name]));
 }
 
-/** Reminders, doses and bookings on one local date, in time order. */
-async function entriesOn(em: EntityManager, elder: Elder, date: string, now: Date, about: ScheduleTopic | undefined): Promise<ScheduleEntry[]> {
-  const dayStart = wallClockToInstant(date, '00:00', elder.timezone);
-  const dayEnd = wallClockToInstant(addLocalDays(date, 1), '00:00', elder.timezone);
-  const weekday = weekdayOf(date);
+/** What the schedule of some local days is made of, read once for all of them. */
+interface ScheduleRecords {
+  reminders: Reminder[];
+  schedules: MedicationSchedule[];
+  bookings: Booking[];
+  venues: Map<string, string>;
+  /** What became of the doses already sent, by schedule id and due instant. */
+  doseState: Map<string, string>;
+}
+
+/** Reads the reminders, medicines, bookings and sent doses of the local days `from` to `until`: the same few queries for a day or a fortnight. */
+async function readSchedule(em: EntityManager, elder: Elder, from: string, until: string, now: Date, about: ScheduleTopic | undefined): Promise<ScheduleRecords> {
+  const start = wallClockToInstant(from, '00:00', elder.timezone);
+  const end = wallClockToInstant(addLocalDays(until, 1), '00:00', elder.timezone);
   // One after the other: the queries share the task's transaction.
   const reminders = !about || about === 'reminders' ? await em.find(Reminder, { elderId: elder.id, status: { $in: ['active', 'done'] } }) : [];
   const schedules = !about || about === 'medicines' ? await em.find(MedicationSchedule, { elderId: elder.id, status: 'active' }) : [];
-  const bookings = !about || about === 'bookings' ? await em.find(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: dayStart, $lt: dayEnd } }) : [];
+  const bookings = !about || about === 'bookings' ? await em.find(Booking, { elderId: elder.id, status: { $in: [...STANDING] }, startAt: { $gte: start, $lt: end } }) : [];
   // What became of the doses already sent, so "did I take my pills?" is answered by the same list.
-  const sent = dayStart < now && schedules.length > 0 ? await em.find(DoseEvent, { elderId: elder.id, dueAt: { $gte: dayStart, $lt: dayEnd } }, { fields: ['scheduleId', 'dueAt', 'status'] }) : [];
+  const sent = start < now && schedules.length > 0 ? await em.find(DoseEvent, { elderId: elder.id, dueAt: { $gte: start, $lt: end } }, { fields: ['scheduleId', 'dueAt', 'status'] }) : [];
   const doseState = new Map(sent.map((d) => [`${d.scheduleId} ${d.dueAt.getTime()}`, d.status as string]));
+  return { reminders, schedules, bookings, venues: await venueNames(em, bookings), doseState };
+}
+
+/** Reminders, doses and bookings on one local date, in time order. */
+function entriesOn(records: ScheduleRecords, elder: Elder, date: string, now: Date): ScheduleEntry[] {
+  const dayStart = wallClockToInstant(date, '00:00', elder.timezone);
+  const dayEnd = wallClockToInstant(addLocalDays(date, 1), '00:00', elder.timezone);
+  const weekday = weekdayOf(date);
   const entries: ScheduleEntry[] = [];
 
-  for (const r of reminders) {
+  for (const r of records.reminders) {
     const [first, time] = r.localAt.split('T') as [string, string];
     const happens = r.repeat === 'daily' ? first <= date : r.repeat === 'weekly' ? first <= date && weekdayOf(first) === weekday : first === date;
     if (!happens || (r.repeat && r.status !== 'active')) continue;
     entries.push({ at: wallClockToInstant(date, time, r.timezone), text: `Reminder: ${r.text}` });
   }
-  for (const s of schedules) {
+  for (const s of records.schedules) {
     if ((s.startDate && date < s.startDate) || (s.endDate && date > s.endDate)) continue;
     if (s.days && !s.days.map((d) => d.toLowerCase()).includes(weekday)) continue;
     const notes = s.notes ? ` (${s.notes.replace(/[.\s]+$/, '')})` : '';
     for (const time of s.times) {
       const at = wallClockToInstant(date, time, s.timezone);
-      const state = doseState.get(`${s.id} ${at.getTime()}`);
+      const state = records.doseState.get(`${s.id} ${at.getTime()}`);
       // A past dose that was never sent did not exist (the medicine was added later that day): only what happened, and what is planned.
       if (!state && at.getTime() < now.getTime() - NOT_SENT_YET_MS) continue;
-      entries.push({ at, text: `${doseName(s)}${notes}${sayDoseState(state, at, now)}` });
+      entries.push({ at, text: `${doseName(s)}${notes}${sayDoseState(state, at, now)}`, medicine: `${doseName(s)}${notes}` });
     }
   }
-  const venues = await venueNames(em, bookings);
-  for (const b of bookings) entries.push({ at: b.startAt, text: sayBookingEntry(b, venues.get(b.venueId) ?? 'the venue') });
+  for (const b of records.bookings) {
+    if (b.startAt >= dayStart && b.startAt < dayEnd) entries.push({ at: b.startAt, text: sayBookingEntry(b, records.venues.get(b.venueId) ?? 'the venue') });
+  }
 
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.text.localeCompare(b.text));
 }
@@ -96,12 +115,61 @@ function sayDay(date: string, today: string): string {
 
 /** The answer for one day: every entry with its local time, or a kind word for an empty day. */
 async function sayDaySchedule(em: EntityManager, elder: Elder, date: string, now: Date, about: ScheduleTopic | undefined): Promise<string> {
-  const entries = await entriesOn(em, elder, date, now, about);
+  const entries = entriesOn(await readSchedule(em, elder, date, date, now, about), elder, date, now);
   const day = sayDay(date, instantToLocal(now, elder.timezone).slice(0, 10));
   if (entries.length === 0) return about ? `You have no ${TOPIC_WORDS[about]} ${day}.` : `You have nothing planned ${day}. Enjoy a quiet day.`;
   const heading = day.startsWith('on ') ? `On ${day.slice(3)} you have:` : `${day.charAt(0).toUpperCase()}${day.slice(1)}, you have:`;
-  const lines = entries.map((e) => `- ${sayClockTime(DateTime.fromJSDate(e.at, { zone: elder.timezone }))}: ${e.text}`);
-  return [heading, ...lines].join('\n');
+  return [heading, ...entries.map((e) => `- ${sayEntryTime(e, elder)}: ${e.text}`)].join('\n');
+}
+
+const sayEntryTime = (entry: ScheduleEntry, elder: Elder): string => sayClockTime(DateTime.fromJSDate(entry.at, { zone: elder.timezone }));
+
+/** "8:00 am", "8:00 am and 8:00 pm", "8:00 am, 1:00 pm and 8:00 pm". */
+const sayTimes = (times: string[]): string => (times.length <= 1 ? (times[0] ?? '') : `${times.slice(0, -1).join(', ')} and ${times.at(-1)}`);
+
+/**
+ * The medicines taken at the same times on every day of a span, with those times. The first day may be
+ * today, whose earlier doses are over: its times then only need to be the last of the others.
+ */
+function everyDayMedicines(days: { date: string; entries: ScheduleEntry[] }[], elder: Elder, today: string): Map<string, string[]> {
+  const timesOf = (entries: ScheduleEntry[], medicine: string): string[] => entries.filter((e) => e.medicine === medicine).map((e) => sayEntryTime(e, elder));
+  const full = days.filter((d, i) => !(i === 0 && d.date === today));
+  const daily = new Map<string, string[]>();
+  if (full.length === 0 || days.length < 2) return daily;
+  for (const medicine of new Set(full[0]!.entries.flatMap((e) => (e.medicine ? [e.medicine] : [])))) {
+    const times = timesOf(full[0]!.entries, medicine);
+    if (!full.every((d) => timesOf(d.entries, medicine).join() === times.join())) continue;
+    const first = days[0]!;
+    if (first !== full[0] && timesOf(first.entries, medicine).join() !== times.slice(times.length - timesOf(first.entries, medicine).length).join()) continue;
+    daily.set(medicine, times);
+  }
+  return daily;
+}
+
+/**
+ * The answer for a span of days ("this week", "next week", "the weekend"): what is still to come, grouped by
+ * day in the elder's time; a medicine taken at the same times every day is said once, not seven times.
+ */
+async function saySpanSchedule(em: EntityManager, elder: Elder, from: string, until: string, now: Date, about: ScheduleTopic | undefined): Promise<string> {
+  const records = await readSchedule(em, elder, from, until, now, about);
+  const today = instantToLocal(now, elder.timezone).slice(0, 10);
+  const days: { date: string; entries: ScheduleEntry[] }[] = [];
+  for (let date = from; date <= until; date = addLocalDays(date, 1)) {
+    days.push({ date, entries: entriesOn(records, elder, date, now).filter((e) => e.at >= now) });
+  }
+  const span = `from ${sayLocalDate(from)} to ${sayLocalDate(until)}`;
+  if (days.every((d) => d.entries.length === 0)) return about ? `You have no ${TOPIC_WORDS[about]} ${span}.` : `You have nothing planned ${span}.`;
+  const daily = everyDayMedicines(days, elder, today);
+  const lines = [`${span.charAt(0).toUpperCase()}${span.slice(1)} you have:`];
+  for (const [medicine, times] of daily) lines.push(`Every day: ${medicine} at ${sayTimes(times)}`);
+  for (const { date, entries } of days) {
+    const rest = entries.filter((e) => !e.medicine || !daily.has(e.medicine));
+    if (rest.length === 0) continue;
+    const day = sayDay(date, today);
+    lines.push(`${day.startsWith('on ') ? day.slice(3) : `${day.charAt(0).toUpperCase()}${day.slice(1)}`}:`);
+    lines.push(...rest.map((e) => `- ${sayEntryTime(e, elder)}: ${e.text}`));
+  }
+  return lines.join('\n');
 }
 
 /** The answer with no date: the next medicine dose, and the next reminder or booking, whichever comes first. */
@@ -141,8 +209,8 @@ async function sayWhatIsNext(em: EntityManager, elder: Elder, now: Date, about: 
 }
 
 /**
- * get_schedule: what the elder has on a local date (reminders, medicine doses, bookings, in time order), or
- * with no date what is next. Read-only, so it runs at once without asking.
+ * get_schedule: what the elder has on a local date (reminders, medicine doses, bookings, in time order), over a
+ * span of days grouped by day, or with no date what is next. Read-only, so it runs at once without asking.
  */
 export const getScheduleTask: TaskHandler<GetScheduleArgs> = {
   kind: 'get_schedule',
@@ -150,10 +218,20 @@ export const getScheduleTask: TaskHandler<GetScheduleArgs> = {
   schema: getScheduleArgs,
   groupCommit: true,
   readOnly: true,
-  readBack: (args) => (args.date ? `Shall I tell you what you have on ${sayLocalDate(args.date)}?` : 'Shall I tell you what is next?'),
+  readBack: (args) =>
+    args.date && args.until
+      ? `Shall I tell you what you have from ${sayLocalDate(args.date)} to ${sayLocalDate(args.until)}?`
+      : args.date
+        ? `Shall I tell you what you have on ${sayLocalDate(args.date)}?`
+        : 'Shall I tell you what is next?',
   async execute(args, { em, elder, clock }) {
     const now = clock.now();
-    const reply = args.date ? await sayDaySchedule(em, elder, args.date, now, args.about) : await sayWhatIsNext(em, elder, now, args.about);
-    return { result: { date: args.date ?? null }, reply };
+    const reply =
+      args.date && args.until
+        ? await saySpanSchedule(em, elder, args.date, args.until, now, args.about)
+        : args.date
+          ? await sayDaySchedule(em, elder, args.date, now, args.about)
+          : await sayWhatIsNext(em, elder, now, args.about);
+    return { result: { date: args.date ?? null, until: args.until ?? null }, reply };
   },
 };

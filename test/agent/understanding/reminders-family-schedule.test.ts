@@ -33,6 +33,20 @@ describe('reminders', () => {
     expect(args.at).toBe('2026-11-24T10:40');
   });
 
+  it('keeps every word she said apart from the time words, even a little word at the end', () => {
+    expect(callOf('set_reminder', aMessage('Remind me to take the washing in at 6')).text).toBe('take the washing in');
+    expect(callOf('set_reminder', aMessage('remind me to bring the cat in tonight at 9')).text).toBe('bring the cat in');
+    expect(callOf('set_reminder', aMessage('remind me to plug my phone in at 10 o\'clock')).text).toBe('plug my phone in');
+    expect(callOf('set_reminder', aMessage('remind me to put the bins out every tuesday night at 8')).text).toBe('put the bins out');
+    expect(callOf('set_reminder', aMessage('remind me on Friday and at 10 to post the card to Jean, please')).text).toBe('post the card to Jean');
+  });
+
+  it('sets a reminder "after 45 minutes" and "45 minutes from now" from the time it is said', () => {
+    expect(callOf('set_reminder', aMessage('remind me after 45 minutes to turn off the immersion'))).toEqual({ text: 'turn off the immersion', at: '2026-11-24T10:45' });
+    expect(callOf('set_reminder', aMessage('an hour from now remind me to ring Gwen'))).toEqual({ text: 'ring Gwen', at: '2026-11-24T11:00' });
+    expect(callOf('set_reminder', aMessage("remind me in an hour's time to take the pie out"))).toEqual({ text: 'take the pie out', at: '2026-11-24T11:00' });
+  });
+
   it('asks when, for a reminder without a time', () => {
     expect(clarificationOf(aMessage('remind me to renew my bus pass')).missing).toEqual(['at']);
   });
@@ -97,6 +111,20 @@ describe('schedule questions', () => {
 
   it('looks up the next dose without a date, about medicines only', () => {
     expect(callOf('get_schedule', aMessage('when is my next pill?'))).toEqual({ about: 'medicines' });
+  });
+
+  it('reads "this week", "next week" and "the weekend" as spans of days, and a named day as that day alone', () => {
+    // Tuesday 24 November 2026.
+    expect(callOf('get_schedule', aMessage('what have I got on this week?'))).toEqual({ date: '2026-11-24', until: '2026-11-29' });
+    expect(callOf('get_schedule', aMessage('anything on next week?'))).toEqual({ date: '2026-11-30', until: '2026-12-06' });
+    expect(callOf('get_schedule', aMessage('what am I doing at the weekend?'))).toEqual({ date: '2026-11-28', until: '2026-11-29' });
+    expect(callOf('get_schedule', aMessage("what's on Saturday?"))).toEqual({ date: '2026-11-28' });
+    expect(callOf('get_schedule', aMessage('any bookings next week on Thursday?'))).toEqual({ date: '2026-12-03', about: 'bookings' });
+    expect(callOf('get_schedule', aMessage('what have I got on this week?', { now: '2026-11-29T09:00' }))).toEqual({ date: '2026-11-29', until: '2026-12-05' });
+  });
+
+  it('asks what medicines are due as a schedule question about medicines, not a new medicine', () => {
+    expect(callOf('get_schedule', aMessage('which tablets am I supposed to take this evening?'))).toMatchObject({ date: '2026-11-24', about: 'medicines' });
   });
 
   it('says what a question is about when it names one kind of thing, and nothing when it names several or none', () => {
