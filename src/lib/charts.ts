@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** The font charts are drawn with, shipped in assets/fonts (DejaVu Sans, Bitstream Vera licence). */
@@ -40,8 +39,9 @@ export async function chartToSvg(spec: ChartSpec): Promise<string> {
   }
 }
 
-/** Rasterises an SVG chart to PNG with resvg, using only the shipped fonts (no system fonts: the same pixels on every machine). */
-export function svgToPng(svg: string, options: { background?: string; scale?: number } = {}): Buffer {
+/** Rasterises an SVG chart to PNG with resvg (a native module, loaded on first use), using only the shipped fonts: the same pixels on every machine. */
+export async function svgToPng(svg: string, options: { background?: string; scale?: number } = {}): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
     ...(options.background ? { background: options.background } : {}),

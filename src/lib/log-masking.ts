@@ -12,7 +12,7 @@ export const MASK = '***';
 export const MIN_SECRET_LENGTH = 6;
 
 /** The settings whose whole value is a secret. */
-export const SECRET_SETTINGS = ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER', 'PARTNER_API_KEY', 'PARTNER_WEBHOOK_SECRET'] as const;
+export const SECRET_SETTINGS = ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER', 'PARTNER_API_KEY', 'PARTNER_WEBHOOK_SECRET', 'FAMILY_VIEW_SECRET'] as const;
 /** The settings that are URLs whose password is a secret. */
 export const SECRET_URL_SETTINGS = ['DATABASE_URL', 'REDIS_URL'] as const;
 

@@ -2,14 +2,14 @@ import { DateTime } from 'luxon';
 import { CHART_FONT, chartToSvg, svgToPng, type ChartSpec } from '../../lib/charts.ts';
 import { answeredOf, type DoseMark, type DoseWeek } from './dose-week.ts';
 
-/** How each dose mark is drawn and named, in the legend's order; colours are told apart by shape too. */
+/** How each dose mark is drawn and named, in the legend's order; colours (the page's too) are told apart by shape as well, and hold white text. */
 export const MARK_STYLE: Record<DoseMark, { word: string; colour: string; shape: string }> = {
-  taken: { word: 'Taken', colour: '#2e9e4f', shape: 'circle' },
-  late: { word: 'Taken late', colour: '#2f7fc1', shape: 'diamond' },
-  skipped: { word: 'Skipped', colour: '#e69500', shape: 'triangle-up' },
-  missed: { word: 'Missed', colour: '#d64541', shape: 'cross' },
-  pending: { word: 'Not answered yet', colour: '#8c8c8c', shape: 'square' },
-  'to-come': { word: 'Still to come', colour: '#b9b9b9', shape: 'circle' },
+  taken: { word: 'Taken', colour: '#2e7d32', shape: 'circle' },
+  late: { word: 'Taken late', colour: '#1f5fa0', shape: 'diamond' },
+  skipped: { word: 'Skipped', colour: '#b26a00', shape: 'triangle-up' },
+  missed: { word: 'Missed', colour: '#c62828', shape: 'cross' },
+  pending: { word: 'Not answered yet', colour: '#616161', shape: 'square' },
+  'to-come': { word: 'Still to come', colour: '#9e9e9e', shape: 'circle' },
 };
 
 /** Where a chart is shown: the PNG sent to the chat (white, dark text), or the page (the theme's text colour). */
