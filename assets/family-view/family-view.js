@@ -372,6 +372,8 @@
     if (!open.length) parts.push(alerts(data));
     app.replaceChildren.apply(app, parts);
     app.setAttribute('data-ready', 'true');
+    // For measuring: when the week was first on screen.
+    if (performance.mark && !performance.getEntriesByName('family-view-drawn').length) performance.mark('family-view-drawn');
   }
   function load() {
     return call('week').then(draw);

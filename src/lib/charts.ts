@@ -14,6 +14,11 @@ export type ChartSpec = TopLevelSpec;
 let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
 const loadLibraries = () => (libraries ??= import('vega').then(async (vega) => [vega, await import('vega-lite')] as [typeof import('vega'), typeof import('vega-lite')]));
 
+/** Loads the chart libraries ahead of the first chart (a process serving the family view does it at start). */
+export async function loadChartLibraries(): Promise<void> {
+  await loadLibraries();
+}
+
 /** Recently drawn charts by their description: a page view of an unchanged week draws nothing. */
 const drawn = new Map<string, string>();
 const DRAWN_KEPT = 200;

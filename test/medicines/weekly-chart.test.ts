@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pngjs from 'pngjs';
@@ -92,6 +92,8 @@ describe.each(MODES)('weekly adherence chart (%s)', (mode) => {
 
     const bytes = readFileSync(path);
     expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    mkdirSync('test-output', { recursive: true });
+    writeFileSync(`test-output/weekly-chart-${mode}.png`, bytes);
     const png = pngjs.PNG.sync.read(bytes);
     // Drawn at twice its size for phone screens: wide enough for seven days of two doses.
     expect(png.width).toBeGreaterThan(1000);

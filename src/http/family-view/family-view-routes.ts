@@ -15,6 +15,7 @@ import { acknowledgeAlert } from '../../tasks/family/alert-acknowledgement.ts';
 import { Alert } from '../../tasks/family/alert.entity.ts';
 import { NotLinkedError } from '../../tasks/family/access.ts';
 import { buildFamilyViewPage } from './family-view-page.ts';
+import { loadChartLibraries } from '../../lib/charts.ts';
 import { verifyInitData } from './telegram-init-data.ts';
 
 /** What the family view's routes need. */
@@ -56,6 +57,8 @@ class Refused extends Error {
 export function mountFamilyView(app: FastifyInstance, deps: FamilyViewDeps): void {
   const page = buildFamilyViewPage();
   const log = deps.logger.child({ http: 'family-view' });
+  // The first view after a start would otherwise wait a second or two for Vega to load.
+  setImmediate(() => void loadChartLibraries().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not load the chart libraries')));
 
   const proofOf = (request: FastifyRequest): ViewerProof => {
     const header = authorization.safeParse(request.headers.authorization);

@@ -45,17 +45,25 @@ export function adherenceChartSpec(elderName: string, week: DoseWeek, surface: C
   );
   const shown = (Object.keys(MARK_STYLE) as DoseMark[]).filter((mark) => values.some((v) => v.mark === MARK_STYLE[mark].word));
   const ink = surface === 'png' ? '#222222' : 'currentColor';
+  // The PNG is looked at full screen; on the page the chart shares a phone's width with the grid.
+  const size = surface === 'png' ? { day: 84, row: 52, text: 15, title: 22, mark: 320, labels: 220 } : { day: 40, row: 40, text: 13, title: 17, mark: 150, labels: 150 };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: adherenceTitle(elderName, week), subtitle: sayRange(dates), anchor: 'start', fontSize: 22, subtitleFontSize: 15, color: ink, subtitleColor: ink, offset: 16 },
+    title: { text: adherenceTitle(elderName, week), subtitle: sayRange(dates), anchor: 'start', fontSize: size.title, subtitleFontSize: size.text, color: ink, subtitleColor: ink, offset: 12 },
     background: surface === 'png' ? '#ffffff' : null,
-    padding: 16,
-    width: 7 * 84,
-    height: { step: 52 },
+    padding: surface === 'png' ? 16 : 4,
+    width: 7 * size.day,
+    height: { step: size.row },
     data: { values },
-    mark: { type: 'point', filled: true, size: 320, opacity: 1 },
+    mark: { type: 'point', filled: true, size: size.mark, opacity: 1 },
     encoding: {
-      x: { field: 'day', type: 'ordinal', sort: dates.map(dayLabel), scale: { domain: dates.map(dayLabel), paddingInner: 0.15 }, axis: { title: null, labelAngle: 0, orient: 'top', grid: false } },
+      x: {
+        field: 'day',
+        type: 'ordinal',
+        sort: dates.map(dayLabel),
+        scale: { domain: dates.map(dayLabel), paddingInner: 0.15 },
+        axis: { title: null, labelAngle: 0, orient: 'top', grid: false, ...(surface === 'page' ? { labelExpr: 'split(datum.label, " ")[0]' } : {}) },
+      },
       xOffset: { field: 'slot', type: 'ordinal' },
       y: { field: 'medicine', type: 'nominal', sort: week.medicines.map((m) => m.name), scale: { domain: week.medicines.map((m) => m.name) }, axis: { title: null } },
       color: {
@@ -70,8 +78,8 @@ export function adherenceChartSpec(elderName: string, week: DoseWeek, surface: C
     config: {
       font: CHART_FONT,
       view: { stroke: null },
-      axis: { labelFontSize: 15, labelColor: ink, domain: false, ticks: false, grid: true, gridColor: surface === 'png' ? '#e4e4e4' : 'currentColor', gridOpacity: surface === 'png' ? 1 : 0.15, labelPadding: 8, labelLimit: 220 },
-      legend: { labelFontSize: 15, labelColor: ink, symbolSize: 220, columnPadding: 18, rowPadding: 8, labelLimit: 220 },
+      axis: { labelFontSize: size.text, labelColor: ink, domain: false, ticks: false, grid: true, gridColor: surface === 'png' ? '#e4e4e4' : 'currentColor', gridOpacity: surface === 'png' ? 1 : 0.15, labelPadding: 6, labelLimit: size.labels },
+      legend: { labelFontSize: size.text, labelColor: ink, symbolSize: size.mark * 0.7, columnPadding: 14, rowPadding: 6, labelLimit: 240 },
     },
   } as ChartSpec;
 }
