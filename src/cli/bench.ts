@@ -15,7 +15,7 @@ export interface BenchResult {
   target?: string;
 }
 
-const ALL = ['task-path', 'pipeline', 'reminders', 'bookings', 'telegram'];
+const ALL = ['task-path', 'pipeline', 'reminders', 'bookings', 'telegram', 'family-view'];
 const argv = process.argv.slice(2);
 const outIndex = argv.indexOf('--out');
 const out = outIndex >= 0 ? argv[outIndex + 1]! : 'bench-results.json';
