@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
+import { assetPath } from './assets.ts';
 
 /** The font charts are drawn with, shipped in assets/fonts (DejaVu Sans, Bitstream Vera licence). */
 export const CHART_FONT = 'DejaVu Sans';
 
-const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) => fileURLToPath(new URL(`../../assets/fonts/${file}`, import.meta.url)));
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
 
 /** The chart description both the family page and the PNG for the chat are drawn from: a Vega-Lite spec. */
 export type ChartSpec = TopLevelSpec;
@@ -48,7 +48,7 @@ export async function chartToSvg(spec: ChartSpec): Promise<string> {
 export async function svgToPng(svg: string, options: { background?: string; scale?: number } = {}): Promise<Buffer> {
   const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
-    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
+    font: { fontFiles: FONT_FILES.map((file) => assetPath(`fonts/${file}`)), loadSystemFonts: false, defaultFontFamily: CHART_FONT },
     ...(options.background ? { background: options.background } : {}),
     ...(options.scale ? { fitTo: { mode: 'zoom' as const, value: options.scale } } : {}),
   });

@@ -6,6 +6,8 @@ import { signInitData } from '../../src/http/family-view/telegram-init-data.ts';
 import { MedicationSchedule } from '../../src/tasks/medicines/medication-schedule.entity.ts';
 import { Alert } from '../../src/tasks/family/alert.entity.ts';
 import { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
+import { CaregiverLink } from '../../src/tasks/family/caregiver-link.entity.ts';
+import { randomUUID } from 'node:crypto';
 import { ViewLinkSigner, type FamilyViewLinks } from '../../src/tasks/family/family-view-links.ts';
 import type { FamilyWeek } from '../../src/tasks/family/family-week.ts';
 import { MODES } from '../support/test-app.ts';
@@ -33,7 +35,7 @@ describe.each(MODES)('the family view over HTTP (%s)', (mode) => {
   const tma = (userId: number, authDate = seconds(SEEDED_NOW) - 60): string => `tma ${initDataFor(view.telegram.token, userId, authDate)}`;
   const get = async (authorization: string | undefined, elder?: string) => {
     const res = await fetch(`${view.base}/family/api/week${elder ? `?elder=${elder}` : ''}`, { headers: authorization ? { authorization } : {} });
-    return { status: res.status, body: (await res.json()) as { viewer: { role: string; changeMedicines: boolean; acknowledgeAlerts: boolean }; week: FamilyWeek } };
+    return { status: res.status, body: (await res.json()) as { viewer: { role: string; changeMedicines: boolean; acknowledgeAlerts: boolean; others: { id: string; name: string }[] }; week: FamilyWeek } };
   };
   const post = async (authorization: string, path: string, body: unknown) => {
     const res = await fetch(`${view.base}/family/api/${path}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -87,6 +89,19 @@ describe.each(MODES)('the family view over HTTP (%s)', (mode) => {
     expect(status).toBe(200);
     expect(body.viewer).toEqual({ role: 'family', changeMedicines: false, acknowledgeAlerts: false, others: [] });
     expect(body.week.adherence.title).toBe('Margaret took 17 of 19 doses this week');
+  });
+
+  it('offers someone linked to two elders the other one, and shows it when asked for by its id', async () => {
+    const second = await anElder(view.app.orm, { name: 'Dorothy Reed' });
+    const em = view.app.orm.em.fork();
+    em.create(CaregiverLink, { id: randomUUID(), elderId: second.elder.id, accountId: family.tom.account.id, role: 'caregiver' });
+    await em.flush();
+    const first = await get(tma(family.tom.userId));
+    expect([first.body.week.elder.name, first.body.viewer.others]).toEqual(['Margaret Smith', [{ id: second.elder.id, name: 'Dorothy Reed' }]]);
+    const other = await get(tma(family.tom.userId), second.elder.id);
+    expect([other.body.week.elder.name, other.body.viewer.role, other.body.viewer.others]).toEqual(['Dorothy Reed', 'caregiver', [{ id: family.elder.id, name: 'Margaret Smith' }]]);
+    await view.app.orm.em.fork().nativeUpdate(CaregiverLink, { elderId: second.elder.id, accountId: family.tom.account.id }, { removedAt: clock.now() });
+    expect((await get(tma(family.tom.userId), second.elder.id)).body).toEqual(REFUSAL);
   });
 
   it('shows the holder of a signed link the week of the elder it names (a WhatsApp family member, the family group)', async () => {

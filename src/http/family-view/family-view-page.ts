@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { assetPath } from '../../lib/assets.ts';
 
 /** The family view's page: one HTML file with its style and script inline (one request), and the headers it needs. */
 export interface FamilyViewPage {
@@ -11,7 +11,7 @@ export interface FamilyViewPage {
   contentSecurityPolicy: string;
 }
 
-const asset = (name: string): string => readFileSync(fileURLToPath(new URL(`../../../assets/family-view/${name}`, import.meta.url)), 'utf8');
+const asset = (name: string): string => readFileSync(assetPath(`family-view/${name}`), 'utf8');
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /**
