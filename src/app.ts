@@ -263,7 +263,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       mountTelegramWebhook(http, telegram, { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET });
     }
     if (view && role !== 'worker') {
-      const [{ mountFamilyView }, { webAppSecretKey }] = [await import('./http/family-view/family-view-routes.ts'), await import('./http/family-view/telegram-init-data.ts')];
+      const { mountFamilyView } = await import('./http/family-view/family-view-routes.ts');
+      const { webAppSecretKey } = await import('./http/family-view/telegram-init-data.ts');
       mountFamilyView(http, {
         orm,
         clock,

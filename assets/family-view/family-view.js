@@ -139,6 +139,11 @@
   // ---- The confirm step before anything changes.
   var dialog = document.getElementById('confirm');
   function confirmThen(question, yes, action) {
+    // Web views without <dialog> (iOS before 15.4) ask with the system's own box.
+    if (typeof dialog.showModal !== 'function') {
+      if (window.confirm(question)) action();
+      return;
+    }
     document.getElementById('confirm-text').textContent = question;
     document.getElementById('confirm-yes').textContent = yes;
     dialog.returnValue = '';
