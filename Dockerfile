@@ -28,8 +28,10 @@ ENV NODE_ENV=production \
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json mikro-orm.config.ts ./
 # src/ holds the code, the migrations (src/db/migrations/{sqlite,postgresql}) and the venue seed
-# (src/tasks/bookings/venues.seed.json).
+# (src/tasks/bookings/venues.seed.json), and the intent classifier's weights (src/agent/understanding/intent-model.json).
 COPY src ./src
+# assets/ holds the fonts the charts are drawn with and the family view's page.
+COPY assets ./assets
 # The embedded defaults (SQLITE_PATH, WEEKLY_CHART_DIR, LOG_FILE) write under ./data; mount a volume there to keep them.
 RUN mkdir -p /app/data && chown node:node /app/data
 

@@ -46,6 +46,8 @@ import { registerMedicineFeatures } from './tasks/medicines/register-medicine-fe
 import { sendDailySummaries } from './tasks/medicines/daily-summary.ts';
 import { sendWeeklyCharts } from './tasks/medicines/weekly-chart.ts';
 import { secretsOfConfig } from './lib/log-masking.ts';
+import { familyViewLinks } from './http/family-view/family-view-config.ts';
+import { offerViewMenu, viewCommand, type ViewCommandDeps } from './tasks/family/view-command.ts';
 
 /** What a process does: everything (embedded), talk on channels (scale front), or run tasks and sweeps (scale worker). */
 export type ProcessRole = 'all' | 'front' | 'worker';
@@ -178,6 +180,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   delivery.useQueue(deliveryQueue);
   for (const action of doseButtonActions({ orm, delivery: deliveryQueue, clock, refillWarnDays: config.REFILL_WARN_DAYS })) buttons.register(action);
   registerMedicineFeatures({ orm, clock, delivery: deliveryQueue, buttons, commands });
+  // The family view (off without PUBLIC_BASE_URL): /view, the buttons under digests, Telegram's menu button, the page.
+  const view = familyViewLinks(config);
+  const viewDeps: ViewCommandDeps = {
+    orm,
+    clock,
+    logger,
+    ...(view ? { links: view } : {}),
+    menu: { show: async (chat, page) => channels.find((c) => c.name === chat.channel)?.setPageMenu?.(chat.chatId, page) },
+  };
+  commands.register(viewCommand(viewDeps));
   // The assistant is built below; caregivers' requests reach it once it exists.
   let assistantForCaregivers: Assistant | undefined;
   const caregiverRequests = {
@@ -200,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ...(config.INVITE_CODE_PEPPER ? { inviteCodePepper: config.INVITE_CODE_PEPPER } : {}),
       caregiverRequests,
       summaryTime: config.FAMILY_SUMMARY_TIME,
+      ...(view ? { onJoined: (joined: { channel: Channel['name']; chatId: string; elderId: string; elderName: string }) => offerViewMenu(viewDeps, joined, { id: joined.elderId, name: joined.elderName }) } : {}),
     },
   });
 
@@ -240,8 +253,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
         run: (now: Date) =>
           escalateUnansweredDoses(orm, deliveryQueue, now, { escalateMinutes: config.DOSE_ESCALATE_MINUTES, missedAfterMinutes: config.DOSE_MISSED_AFTER_MINUTES }),
       },
-      { name: 'daily-summaries', run: (now: Date) => sendDailySummaries(orm, deliveryQueue, now, { summaryTime: config.FAMILY_SUMMARY_TIME }) },
-      { name: 'weekly-charts', run: (now: Date) => sendWeeklyCharts(orm, deliveryQueue, now, { dir: config.WEEKLY_CHART_DIR, summaryTime: config.FAMILY_SUMMARY_TIME }) },
+      { name: 'daily-summaries', run: (now: Date) => sendDailySummaries(orm, deliveryQueue, now, { summaryTime: config.FAMILY_SUMMARY_TIME, ...(view ? { view } : {}) }) },
+      {
+        name: 'weekly-charts',
+        run: (now: Date) =>
+          sendWeeklyCharts(orm, deliveryQueue, now, { dir: config.WEEKLY_CHART_DIR, summaryTime: config.FAMILY_SUMMARY_TIME, lateAfterMinutes: config.DOSE_REMIND_AGAIN_MINUTES, ...(view ? { view } : {}) }),
+      },
       { name: 'booking-reminders', run: (now: Date) => dispatchBookingReminders(orm, deliveryQueue, now) },
       ...family.sweeps,
     );
@@ -277,6 +294,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (telegram && config.TELEGRAM_WEBHOOK_URL) {
       const { mountTelegramWebhook } = await import('./bots/telegram/telegram-webhook.ts');
       mountTelegramWebhook(http, telegram, { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET });
+    }
+    if (view && role !== 'worker') {
+      const { mountFamilyView } = await import('./http/family-view/family-view-routes.ts');
+      const { webAppSecretKey } = await import('./http/family-view/telegram-init-data.ts');
+      mountFamilyView(http, {
+        orm,
+        clock,
+        delivery: deliveryQueue,
+        logger,
+        links: view,
+        ...(config.TELEGRAM_BOT_TOKEN ? { telegramKey: webAppSecretKey(config.TELEGRAM_BOT_TOKEN) } : {}),
+        lateAfterMinutes: config.DOSE_REMIND_AGAIN_MINUTES,
+      });
     }
     if (config.PARTNER_WEBHOOK_SECRET) {
       const { mountPartnerWebhook } = await import('./tasks/bookings/providers/partner-webhook.ts');

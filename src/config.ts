@@ -84,9 +84,24 @@ export const configSchema = z.object({
   TELEGRAM_UPDATES_IN_FLIGHT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1000).optional()),
   TELEGRAM_TRANSCRIBE: z.enum(['true', 'false']).default('false'),
   TELEGRAM_TRANSCRIBE_MODEL: z.string().default('whisper-1'),
+  PUBLIC_BASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && !new URL(v).search && !new URL(v).hash, {
+        message: 'expected an http:// or https:// URL without ? or # (Telegram opens Mini Apps from https only)',
+      })
+      .optional(),
+  ),
+  FAMILY_VIEW_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'expected at least 32 characters').optional()),
   CHAT_USER: z.string().min(1).default('local'),
   CHAT_ELDER_NAME: z.string().min(1).default('Grandma'),
 });
+
+/** Whether a host name is this machine (a local trial or a test may serve the family view over plain http). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
 
 /** The validated configuration, with the derived mode. */
 export type Config = z.infer<typeof configSchema> & {
@@ -121,6 +136,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (c.PARTNER_API_URL && !c.PARTNER_API_KEY) throw new ConfigError('Invalid setting PARTNER_API_KEY: the partner API (PARTNER_API_URL) needs a key');
   if (c.PARTNER_API_URL && c.PARTNER_TIMEOUT_MS >= c.TASK_LEASE_MS) throw new ConfigError('Invalid setting PARTNER_TIMEOUT_MS: must be shorter than TASK_LEASE_MS');
+  if (c.PUBLIC_BASE_URL && !c.FAMILY_VIEW_SECRET && !c.TELEGRAM_BOT_TOKEN) {
+    throw new ConfigError('Invalid setting FAMILY_VIEW_SECRET: the family view (PUBLIC_BASE_URL) needs a secret of at least 32 characters to sign its links (or TELEGRAM_BOT_TOKEN to derive one from)');
+  }
+  if (c.PUBLIC_BASE_URL && c.TELEGRAM_BOT_TOKEN && new URL(c.PUBLIC_BASE_URL).protocol !== 'https:' && !isLoopback(new URL(c.PUBLIC_BASE_URL).hostname)) {
+    throw new ConfigError('Invalid setting PUBLIC_BASE_URL: Telegram opens Mini Apps from https:// addresses only');
+  }
   const model = c.MODEL ?? (c.OPENAI_API_KEY || c.OPENAI_BASE_URL ? 'hybrid' : 'offline');
   if (model !== 'offline' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
     throw new ConfigError(`Invalid setting MODEL: '${model}' needs OPENAI_API_KEY or OPENAI_BASE_URL`);
@@ -176,7 +197,7 @@ export async function exitOnConfigError<T>(step: Promise<T>): Promise<T> {
 /** The configuration with secrets masked, for a debug log line. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...config };
-  for (const key of ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER', 'PARTNER_API_KEY', 'PARTNER_WEBHOOK_SECRET']) {
+  for (const key of ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER', 'PARTNER_API_KEY', 'PARTNER_WEBHOOK_SECRET', 'FAMILY_VIEW_SECRET']) {
     if (masked[key]) masked[key] = '***';
   }
   for (const key of ['DATABASE_URL', 'REDIS_URL']) {

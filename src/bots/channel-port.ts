@@ -61,6 +61,8 @@ export interface Channel {
   start(onInbound: (inbound: Inbound) => Promise<void>): Promise<void>;
   /** Delivers one message; throws a ChannelSendError when the platform refuses. */
   send(message: OutboundMessage): Promise<void>;
+  /** Pins a page to a private chat where the platform has a place for it (Telegram's menu button); absent elsewhere. */
+  setPageMenu?(chatId: string, page: { label: string; url: string }): Promise<void>;
   stop(): Promise<void>;
   /** Tells `listener` of every "too many requests" from the platform, whatever the call (optional). */
   onRateLimited?(listener: (event: RateLimitEvent) => void): void;

@@ -63,7 +63,9 @@ export class TerminalChannel implements Channel {
 
   async send(message: OutboundMessage): Promise<void> {
     let text = `Assistant: ${message.text}\n`;
-    const buttons = (message.buttons ?? []).flat();
+    // A page button is a link to open; the others are numbered choices.
+    for (const link of (message.buttons ?? []).flat().filter((b) => b.url)) text += `  ${link.label}: ${link.url}\n`;
+    const buttons = (message.buttons ?? []).flat().filter((b) => !b.url);
     if (buttons.length > 0) {
       this.lastButtons = buttons;
       text += `${buttons.map((b, i) => `  [${i + 1}] ${b.label}`).join('')}\n`;

@@ -15,7 +15,7 @@ export interface BenchResult {
   target?: string;
 }
 
-const ALL = ['task-path', 'pipeline', 'reminders', 'bookings', 'telegram', 'safety-screen', 'understanding'];
+const ALL = ['task-path', 'pipeline', 'reminders', 'bookings', 'telegram', 'safety-screen', 'understanding', 'family-view'];
 const argv = process.argv.slice(2);
 const outIndex = argv.indexOf('--out');
 const out = outIndex >= 0 ? argv[outIndex + 1]! : 'bench-results.json';

@@ -12,7 +12,7 @@ export const MASK = '***';
 export const MIN_SECRET_LENGTH = 6;
 
 /** The settings whose whole value is a secret. */
-export const SECRET_SETTINGS = ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER', 'PARTNER_API_KEY', 'PARTNER_WEBHOOK_SECRET'] as const;
+export const SECRET_SETTINGS = ['OPENAI_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'INVITE_CODE_PEPPER', 'PARTNER_API_KEY', 'PARTNER_WEBHOOK_SECRET', 'FAMILY_VIEW_SECRET'] as const;
 /** The settings that are URLs whose password is a secret. */
 export const SECRET_URL_SETTINGS = ['DATABASE_URL', 'REDIS_URL'] as const;
 
@@ -73,6 +73,9 @@ const RULES: readonly Rule[] = [
   { gate: (line) => line.includes('sk-'), pattern: /\bsk-[A-Za-z0-9_-]{16,}/g, replacement: `sk-${MASK}` },
   // Authorization header values.
   { gate: (_line, lower) => lower.includes('bearer') || lower.includes('basic'), pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, replacement: `$1 ${MASK}` },
+  // The family view's signed links ("…/family/#link=fv1.<claims>.<mac>") and Telegram's initData in its header ("tma …").
+  { gate: (line) => line.includes('fv1.'), pattern: /\bfv1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, replacement: `fv1.${MASK}` },
+  { gate: (line) => line.includes('tma ') || line.includes('tgWebAppData'), pattern: /\b(tma |tgWebAppData=)[^\s"\\]{16,}/g, replacement: `$1${MASK}` },
   // Passwords in URLs ("postgresql://app:secret@db", "redis://:secret@cache").
   { gate: (line) => line.includes('@') && line.includes('://'), pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/"\\]*):([^\s@/"\\]+)@/gi, replacement: `$1$2:${MASK}@` },
   // Whatever follows a command that carries an invite code ("/join K7M-Q2X-PRT", "/link …", "/start <deep link>").

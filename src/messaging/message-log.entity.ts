@@ -2,10 +2,20 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { CHANNELS } from '../tasks/elders/channel-account.entity.ts';
 import { DEFAULT_LANE, LANES } from './lanes.ts';
 
-/** A button under a message: what the person sees, and the data sent back when pressed. */
+/**
+ * A button under a message: what the person sees, and the data sent back when pressed. A button with a `url`
+ * opens that page instead (its `data` is unused): Telegram shows it as a Mini App button in a private chat and
+ * as a link button in a group; channels without buttons write the link under the text.
+ */
 export interface ButtonSpec {
   label: string;
   data: string;
+  url?: string;
+}
+
+/** A button that opens a page. */
+export function linkButton(label: string, url: string): ButtonSpec {
+  return { label, data: '', url };
 }
 
 /** Inbound messages are received; outbound ones are queued, then sent or failed. */

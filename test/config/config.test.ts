@@ -32,6 +32,19 @@ describe('configuration', () => {
     expect(() => parseConfig({ MODEL: 'openai' })).toThrow(/Invalid setting MODEL/);
   });
 
+  it('switches the family view on with PUBLIC_BASE_URL, and asks for a secret to sign its links when there is no bot token', () => {
+    const secret = 'a secret of at least thirty-two characters!';
+    expect(parseConfig({ PUBLIC_BASE_URL: 'https://view.example.org', FAMILY_VIEW_SECRET: secret }).PUBLIC_BASE_URL).toBe('https://view.example.org');
+    expect(() => parseConfig({ PUBLIC_BASE_URL: 'https://view.example.org' })).toThrow(/^Invalid setting FAMILY_VIEW_SECRET: the family view \(PUBLIC_BASE_URL\) needs a secret/);
+    expect(() => parseConfig({ PUBLIC_BASE_URL: 'https://view.example.org', FAMILY_VIEW_SECRET: 'short' })).toThrow(/^Invalid setting FAMILY_VIEW_SECRET: expected at least 32 characters/);
+    expect(() => parseConfig({ PUBLIC_BASE_URL: 'ftp://view.example.org', FAMILY_VIEW_SECRET: secret })).toThrow(/^Invalid setting PUBLIC_BASE_URL:/);
+    expect(() => parseConfig({ PUBLIC_BASE_URL: 'https://view.example.org/?x=1', FAMILY_VIEW_SECRET: secret })).toThrow(/^Invalid setting PUBLIC_BASE_URL:/);
+    // Telegram opens Mini Apps from https only; a loopback address is for trials against a local Bot API.
+    expect(() => parseConfig({ PUBLIC_BASE_URL: 'http://view.example.org', TELEGRAM_BOT_TOKEN: '1:x' })).toThrow(/^Invalid setting PUBLIC_BASE_URL: Telegram opens Mini Apps from https/);
+    expect(parseConfig({ PUBLIC_BASE_URL: 'http://127.0.0.1:3000', TELEGRAM_BOT_TOKEN: '1:x' }).PUBLIC_BASE_URL).toBe('http://127.0.0.1:3000');
+    expect(describeConfig(parseConfig({ PUBLIC_BASE_URL: 'https://view.example.org', FAMILY_VIEW_SECRET: secret })).FAMILY_VIEW_SECRET).toBe('***');
+  });
+
   it('handles a few Telegram updates at once with the offline model and many with a remote one, unless told', () => {
     expect(updatesInFlight(parseConfig({}))).toBe(8);
     expect(updatesInFlight(parseConfig({ OPENAI_API_KEY: 'sk-x' }))).toBe(100);

@@ -1,12 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pngjs from 'pngjs';
 import { FakeClock } from '../../src/lib/clock.ts';
 import type { App } from '../../src/app.ts';
 import { sendWeeklyCharts } from '../../src/tasks/medicines/weekly-chart.ts';
-import { barLayout, CHART_COLOURS, CHART_HEIGHT, CHART_WIDTH } from '../../src/tasks/medicines/adherence-chart.ts';
+import { MARK_STYLE } from '../../src/tasks/medicines/adherence-chart.ts';
+import { FamilyViewLinks, ViewLinkSigner } from '../../src/tasks/family/family-view-links.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
 import { aFamilyCircle, aFamilyMember, aMedicationSchedule, anElder, outboxTo } from '../support/factories.ts';
@@ -35,20 +36,28 @@ describe.each(MODES)('weekly adherence chart (%s)', (mode) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sweep = async (now: string) => {
+  const sweep = async (now: string, view?: FamilyViewLinks) => {
     clock.set(now);
-    const sent = await sendWeeklyCharts(app.orm, delivery, at(now), { dir });
+    const sent = await sendWeeklyCharts(app.orm, delivery, at(now), { dir, ...(view ? { view } : {}) });
     await app.settle();
     return sent;
   };
-  const pixel = (png: pngjs.PNG, x: number, y: number): number[] => {
-    const i = (y * png.width + x) * 4;
-    return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
-  };
-  /** Whether any pixel of a column between two heights has a colour. */
-  const columnHas = (png: pngjs.PNG, x: number, colour: readonly number[]): boolean => {
-    for (let y = 0; y < png.height; y++) if (pixel(png, x, y).every((v, i) => v === colour[i])) return true;
-    return false;
+  const rgb = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  /** The rows (y) where a colour is found, and how many pixels have it. */
+  const find = (png: pngjs.PNG, hex: string, rows: [number, number] = [0, png.height]): { count: number; ys: Set<number> } => {
+    const colour = rgb(hex);
+    const ys = new Set<number>();
+    let count = 0;
+    for (let y = rows[0]; y < rows[1]; y++) {
+      for (let x = 0; x < png.width; x++) {
+        const i = (y * png.width + x) * 4;
+        if (png.data[i] === colour[0] && png.data[i + 1] === colour[1] && png.data[i + 2] === colour[2]) {
+          count++;
+          ys.add(y);
+        }
+      }
+    }
+    return { count, ys };
   };
 
   it('sends the week as a PNG photo on Sunday at 20:00 local time, once', async () => {
@@ -83,20 +92,20 @@ describe.each(MODES)('weekly adherence chart (%s)', (mode) => {
 
     const bytes = readFileSync(path);
     expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    mkdirSync('test-output', { recursive: true });
+    writeFileSync(`test-output/weekly-chart-${mode}.png`, bytes);
     const png = pngjs.PNG.sync.read(bytes);
-    expect([png.width, png.height]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
-    // Monday: a green bar of two, nothing beside it; Tuesday: a red bar; Wednesday: an amber one.
-    const monday = barLayout(0, 7);
-    expect(columnHas(png, monday.takenX + 2, CHART_COLOURS.taken)).toBe(true);
-    expect(columnHas(png, monday.notTakenX + 2, CHART_COLOURS.missed)).toBe(false);
-    expect(columnHas(png, barLayout(1, 7).notTakenX + 2, CHART_COLOURS.missed)).toBe(true);
-    expect(columnHas(png, barLayout(2, 7).notTakenX + 2, CHART_COLOURS.skipped)).toBe(true);
-    // Monday's two doses reach higher than Sunday's one.
-    const top = (x: number) => {
-      for (let y = 0; y < png.height; y++) if (pixel(png, x, y).every((v, i) => v === CHART_COLOURS.taken[i])) return y;
-      return png.height;
-    };
-    expect(top(monday.takenX + 2)).toBeLessThan(top(barLayout(6, 7).takenX + 2));
+    // Drawn at twice its size for phone screens: wide enough for seven days of two doses.
+    expect(png.width).toBeGreaterThan(1000);
+    // The marks: taken in green, the missed and the skipped dose in their own colours, nothing late.
+    const taken = find(png, MARK_STYLE.taken.colour);
+    expect(taken.count).toBeGreaterThan(11 * 200);
+    expect(find(png, MARK_STYLE.missed.colour).count).toBeGreaterThan(100);
+    expect(find(png, MARK_STYLE.skipped.colour).count).toBeGreaterThan(100);
+    expect(find(png, MARK_STYLE.late.colour).count).toBe(0);
+    // The title is written in letters above the marks (the shipped font was found: without it resvg draws no text).
+    const firstMark = Math.min(...taken.ys);
+    expect(find(png, '#222222', [0, firstMark]).count).toBeGreaterThan(500);
   });
 
   it('sends again the next Sunday, for that week', async () => {
@@ -111,6 +120,24 @@ describe.each(MODES)('weekly adherence chart (%s)', (mode) => {
       ["Arthur's medicines this week, to Sunday 29 November: 1 of 1 dose taken.", join(dir, `${elder.id}-2026-11-29.png`)],
       ["Arthur's medicines this week, to Sunday 6 December: 0 of 1 dose taken, 1 missed.", join(dir, `${elder.id}-2026-12-06.png`)],
     ]);
+  });
+
+  it('puts a "See Margaret\'s week" button under the chart when the family view is on: a signed link in the group, the page in a Telegram chat', async () => {
+    const view = new FamilyViewLinks({ baseUrl: 'https://view.example.org', signer: new ViewLinkSigner('a secret of at least thirty-two characters') });
+    const { elder } = await anElder(app.orm, { name: 'Edith Jones' });
+    const circle = await aFamilyCircle(app.orm, elder);
+    const { account: tom } = await aFamilyMember(app.orm, elder, { name: 'Tom' });
+    const schedule = await aMedicationSchedule(app.orm, elder, { times: ['09:00'] });
+    await aDose(app.orm, schedule, at('2026-12-18T09:00:00Z'), '09:00', 'taken');
+    await sweep('2026-12-20T20:00:00Z', view);
+    const [group] = await outboxTo(app, circle.groupChatId);
+    const [button] = group!.buttons!.flat();
+    expect(button).toMatchObject({ label: "See Edith's week" });
+    const token = button!.url!.split('#link=')[1]!;
+    expect(button!.url).toBe(`https://view.example.org/family/#link=${token}`);
+    expect(view.signer.verify(token, at('2026-12-20T20:00:00Z'))).toEqual({ holder: { kind: 'circle', id: circle.id }, elderId: elder.id, expiresAt: at('2026-12-21T20:00:00Z') });
+    const [mine] = await outboxTo(app, tom.chatId);
+    expect(mine!.buttons).toEqual([[{ label: "See Edith's week", data: '', url: `https://view.example.org/family/?elder=${elder.id}` }]]);
   });
 
   it('sends no chart for a week without answered doses', async () => {

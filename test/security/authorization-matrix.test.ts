@@ -175,6 +175,8 @@ describe.each(MODES)('the authorization matrix through the chat router (%s)', (m
       reply: /Rosa's Trattoria/,
     },
     { name: '/forget (the read-back only)', where: 'private', act: say('/forget'), allowed: ['family', 'caregiver', 'elder'], reply: /Shall I go ahead\?/ },
+    { name: '/view', where: 'private', act: say('/view'), allowed: ['family', 'caregiver', 'elder'], reply: /^Here is Margaret's week\./ },
+    { name: '/view in the family group', where: 'group', act: say('/view'), allowed: ['family', 'caregiver', 'elder'], reply: /^Margaret's week, for everyone in this group\./ },
 
     // Caregiver requests in plain words. Allowed attempts take a fresh Margaret: a read-back waiting in her own
     // conversation would take her next words as a change to it.
@@ -401,7 +403,8 @@ describe.each(MODES)('the authorization matrix through the chat router (%s)', (m
   }
 
   beforeAll(async () => {
-    storage = testStorage(mode);
+    // The family view on, so that /view hands out links (to whom is part of the matrix).
+    storage = testStorage(mode, { PUBLIC_BASE_URL: 'https://view.example.org', FAMILY_VIEW_SECRET: 'a secret of at least thirty-two characters!' });
     app = await startTestApp(storage, { clock, channels: [new FakeChannel()] });
     chat = new FamilyChat(app);
     shared = await aWorld();

@@ -94,6 +94,19 @@ describe('masking secrets in the logs', () => {
     expect(out).toContain('the code ***-***-*** was used twice');
   });
 
+  it("masks the family view's signed links and Telegram's initData, leaving the address readable", () => {
+    const { logger, output } = aCapturingLogger();
+    const token = 'fv1.eyJoIjoiYSIsImkiOiI5YzJlIn0.q0F3k1m2Zb8vPqLr7xT9WcD4yHnE6sUaJgKoM5iB2Nw';
+    const initData = 'query_id=AAHdF6IQ&user=%7B%22id%22%3A424242%7D&auth_date=1795633200&hash=2d865928b70dbf4dbbeb5898d9774522';
+    logger.debug({ text: `See Margaret's week: https://view.example.org/family/#link=${token}` }, 'message out');
+    logger.debug({ headers: { authorization: `tma ${initData}` } }, 'request');
+    const out = output();
+    expect(out).not.toContain(token.split('.')[2]);
+    expect(out).not.toContain('2d865928b70dbf4dbbeb5898d9774522');
+    expect(out).toContain('https://view.example.org/family/#link=fv1.***');
+    expect(out).toContain('"authorization":"tma ***"');
+  });
+
   it('masks phone numbers and WhatsApp ids but keeps their last two digits for support', () => {
     const { logger, output } = aCapturingLogger();
     logger.debug({ venue: { name: 'Olive Garden', tel: '+44 7700 900123' } }, 'venue loaded');

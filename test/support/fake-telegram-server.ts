@@ -26,7 +26,7 @@ export interface TgMessage {
   text?: string;
   caption?: string;
   photo?: { file_id: string; file_unique_id: string; width: number; height: number; file_size?: number }[];
-  reply_markup?: { inline_keyboard: { text: string; callback_data?: string }[][] };
+  reply_markup?: { inline_keyboard: { text: string; callback_data?: string; url?: string; web_app?: { url: string } }[][] };
   [key: string]: unknown;
 }
 
@@ -339,6 +339,8 @@ export class FakeTelegramServer {
         else m.reply_markup = p.reply_markup as TgMessage['reply_markup'];
         return { result: m };
       }
+      case 'setChatMenuButton':
+        return p.chat_id === undefined || typeof p.menu_button === 'object' ? { result: true } : { error_code: 400, description: 'Bad Request: menu_button is invalid' };
       case 'answerCallbackQuery':
         return typeof p.callback_query_id === 'string' ? { result: true } : { error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' };
       default:

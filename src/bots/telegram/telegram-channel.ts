@@ -172,6 +172,11 @@ export class TelegramChannel implements Channel {
     this.onInbound = undefined;
   }
 
+  /** Makes the chat's menu button open a page as a Mini App (setChatMenuButton with a `web_app` menu button). */
+  async setPageMenu(chatId: string, page: { label: string; url: string }): Promise<void> {
+    await this.bot.telegram.callApi('setChatMenuButton', { chat_id: Number(chatId), menu_button: { type: 'web_app', text: page.label, web_app: { url: page.url } } });
+  }
+
   /**
    * Sends in the message's lane: alerts first, then replies, then bulk, each within its chat's limit; bulk (and
    * alerts) within the bot-wide rate too, or with allow_paid_broadcast when paid broadcasts are on.
@@ -198,7 +203,7 @@ export class TelegramChannel implements Channel {
     const release = await this.pacer.acquire(chatId, lane, this.waitBounds, paid);
     const method = part.kind === 'photo' ? 'sendPhoto' : 'sendMessage';
     try {
-      const reply_markup = part.buttons ? inlineKeyboard(part.buttons) : undefined;
+      const reply_markup = part.buttons ? inlineKeyboard(part.buttons, chatId) : undefined;
       // allow_paid_broadcast (Bot API 7.11) is newer than telegraf's types; telegraf sends every field it is given.
       const extra: { reply_markup?: InlineKeyboardMarkup; allow_paid_broadcast?: true } = { ...(reply_markup ? { reply_markup } : {}), ...(paid ? { allow_paid_broadcast: true as const } : {}) };
       if (part.kind === 'photo') await this.bot.telegram.sendPhoto(chatId, part.photo, { ...extra, ...(part.caption ? { caption: part.caption } : {}) });
@@ -386,12 +391,21 @@ async function photoInput(photo: string): Promise<PhotoInput> {
   return { source: path };
 }
 
-/** Rows of buttons as an inline keyboard; Telegram refuses callback data over 64 bytes, so that is refused here. */
-function inlineKeyboard(rows: ButtonSpec[][]): InlineKeyboardMarkup {
+/**
+ * Rows of buttons as an inline keyboard; Telegram refuses callback data over 64 bytes, so that is refused here.
+ * A page button opens as a Mini App (`web_app`) in a private chat; Telegram allows `web_app` buttons only there
+ * (https://core.telegram.org/bots/api#inlinekeyboardbutton), so in a group (negative chat id) it is a `url` button.
+ */
+export function inlineKeyboard(rows: ButtonSpec[][], chatId: string): InlineKeyboardMarkup {
   for (const b of rows.flat()) {
-    if (Buffer.byteLength(b.data) > 64) throw new ChannelSendError(`button data over 64 bytes: ${b.data.slice(0, 20)}…`, false);
+    if (!b.url && Buffer.byteLength(b.data) > 64) throw new ChannelSendError(`button data over 64 bytes: ${b.data.slice(0, 20)}…`, false);
   }
-  return { inline_keyboard: rows.filter((r) => r.length > 0).map((r) => r.map((b) => ({ text: b.label, callback_data: b.data }))) };
+  const group = chatId.startsWith('-');
+  return {
+    inline_keyboard: rows
+      .filter((r) => r.length > 0)
+      .map((r) => r.map((b) => (b.url ? (group ? { text: b.label, url: b.url } : { text: b.label, web_app: { url: b.url } }) : { text: b.label, callback_data: b.data }))),
+  };
 }
 
 /**

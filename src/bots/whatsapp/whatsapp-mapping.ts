@@ -77,10 +77,15 @@ export function numberedChoices(buttons: ButtonSpec[]): string {
   return `Reply ${buttons.map((b, i) => `${i + 1} for ${b.label}`).join(', ')}.`;
 }
 
-/** The text WhatsApp shows for an outbound message: the message, then its buttons as numbered choices. */
+/**
+ * The text WhatsApp shows for an outbound message: the message, its page buttons as links on their own lines
+ * ("See Margaret's week: https://…"), then its other buttons as numbered choices.
+ */
 export function whatsAppText(message: OutboundMessage): string {
   const buttons = (message.buttons ?? []).flat();
-  return buttons.length === 0 ? message.text : `${message.text}\n\n${numberedChoices(buttons)}`;
+  const links = buttons.filter((b) => b.url).map((b) => `${b.label}: ${b.url}`);
+  const choices = buttons.filter((b) => !b.url);
+  return [message.text, ...(links.length > 0 ? [links.join('\n')] : []), ...(choices.length > 0 ? [numberedChoices(choices)] : [])].join('\n\n');
 }
 
 const boom = z.object({ output: z.object({ statusCode: z.number() }) });
@@ -136,7 +141,8 @@ export class WhatsAppButtonMemory {
 
   /** Records the buttons just sent to a chat; a message without buttons leaves earlier ones in place. */
   remember(chatId: string, buttons: ButtonSpec[][] | undefined): void {
-    const flat = (buttons ?? []).flat();
+    // Page buttons are links in the text: a number never stands for them.
+    const flat = (buttons ?? []).flat().filter((b) => !b.url);
     if (flat.length === 0) return;
     this.offered.delete(chatId);
     this.offered.set(chatId, { buttons: flat, at: this.clock.now().getTime() });

@@ -24,6 +24,8 @@ export interface FamilyDeps {
   activityReplyWindowMinutes: number;
   /** Understands a caregiver's request for their elder ("add Donepezil 5mg for Mum at 9pm"); null when it is none. */
   caregiverRequests?: CaregiverRequests;
+  /** Called when someone joins an elder's family circle in a private chat (the family view pins itself there). */
+  onJoined?: (joined: { channel: CommandSender['channel']; chatId: string; elderId: string; elderName: string }) => Promise<void>;
 }
 
 /** The assistant's side of a caregiver asking for something for their elder (set by the composition root). */
@@ -113,6 +115,7 @@ async function redeem(deps: FamilyDeps, args: string, sender: CommandSender, pur
         ? `${who} has joined your family circle${result.role === 'caregiver' ? ' as a caregiver' : ''}.`
         : `${result.role === 'elder' ? 'Your family group is now linked' : `${who} linked your family group`}: I'll share your news and alerts there.`;
     await sendToElder(deps.orm, deps.delivery, result.elderId, news);
+    if (purpose === 'join') await deps.onJoined?.({ channel: sender.channel, chatId: sender.chatId, elderId: result.elderId, elderName: result.elderName });
   }
   return [{ text: redemptionReply(result, purpose) }];
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Activity } from './activity.entity.ts';
 import { Elder } from '../elders/elder.entity.ts';
 import { Alert } from './alert.entity.ts';
@@ -8,7 +9,7 @@ import { repliesUnlessNotLinked, roleFor } from './access.ts';
 import { classifyFamilyQuestion, answerFamilyQuestion, type FamilyQuestion } from './family-questions.ts';
 import { linkedEldersOf, pickElder } from './family-members.ts';
 import { acknowledgeAlert } from './alert-acknowledgement.ts';
-import { sendToElder } from './family-messages.ts';
+import { REPLY_KEY_PREFIX, sendToElder } from './family-messages.ts';
 import { chooseElderPrompt, familyHelp, inviteReplies, type FamilyDeps } from './family-commands.ts';
 
 /** "Add my daughter", "invite my carer", "can I have an invite code". */
@@ -110,7 +111,7 @@ export class FamilyConversations {
     const latest = await this.deps.orm.em.fork().findOne(Activity, { elderId, createdAt: { $gte: since } }, { orderBy: { createdAt: 'desc' } });
     if (!latest || text.trim().length === 0) return false;
     const said = text.trim().length > MAX_FORWARDED_CHARS ? `${text.trim().slice(0, MAX_FORWARDED_CHARS)}…` : text.trim();
-    await sendToElder(this.deps.orm, this.deps.delivery, elderId, `${actor.account.displayName ?? 'Your family'} replied: ${said}`);
+    await sendToElder(this.deps.orm, this.deps.delivery, elderId, `${actor.account.displayName ?? 'Your family'} replied: ${said}`, `${REPLY_KEY_PREFIX}:${latest.id}:${randomUUID()}`);
     return true;
   }
 }

@@ -33,6 +33,8 @@ export interface FamilyOptions {
   caregiverRequests?: CaregiverRequests;
   /** The deployment's daily summary time 'HH:mm' (FAMILY_SUMMARY_TIME), shown by /summary to families that kept it (default 20:00). */
   summaryTime?: string;
+  /** Called when someone joins a family circle in a private chat. */
+  onJoined?: FamilyDeps['onJoined'];
 }
 
 /** A periodic sweep, as the scheduler runs it. */
@@ -73,6 +75,7 @@ export function registerFamilyFeatures(deps: {
     },
     activityReplyWindowMinutes: options.activityReplyWindowMinutes ?? 180,
     ...(options.caregiverRequests ? { caregiverRequests: options.caregiverRequests } : {}),
+    ...(options.onJoined ? { onJoined: options.onJoined } : {}),
   };
   const repeatMinutes = options.alertRepeatMinutes ?? ALERT_REPEAT_MINUTES;
   const checkIns = { orm, delivery, clock, checkInMinutes: options.checkInMinutes ?? CHECKIN_MINUTES, repeatMinutes };

@@ -5,7 +5,8 @@ import { MedicationSchedule } from './medication-schedule.entity.ts';
 import { nextDoseAfter } from './dose-schedule.ts';
 import { doseName } from './dose-messages.ts';
 import { dailySummaryText, type SummaryBooking, type SummaryDoseState, type SummaryMedicine } from './daily-summary-text.ts';
-import { sendFamilyDigests, type Digest, type DigestTiming, type DueElder } from './family-digests.ts';
+import { sendFamilyDigests, viewButtons, type Digest, type DigestTiming, type DueElder } from './family-digests.ts';
+import type { FamilyViewLinks } from '../family/family-view-links.ts';
 import { Booking } from '../bookings/booking.entity.ts';
 import { Venue } from '../bookings/venue.entity.ts';
 import { Activity } from '../family/activity.entity.ts';
@@ -13,7 +14,10 @@ import { instantToLocal } from '../../lib/local-time.ts';
 import type { DeliveryQueue } from '../../messaging/outbox.ts';
 
 /** How the daily summary sweep behaves. */
-export type DailySummaryOptions = DigestTiming;
+export type DailySummaryOptions = DigestTiming & {
+  /** When the family view is on: a "See Margaret's week" button under each summary. */
+  view?: FamilyViewLinks;
+};
 
 /** An elder's local day and the next, as instants. */
 interface Days {
@@ -127,8 +131,10 @@ async function composeSummaries(em: EntityManager, elders: DueElder[], now: Date
  * with /summary, else `options.summaryTime`, default 20:00; never when they turned it off), each elder with family gets one message per family chat with the day's doses per medicine (taken, skipped,
  * missed, not answered yet, still to come), today's and tomorrow's bookings, and what they shared today. Sent
  * once per elder per local date (idempotency key `summary:<elderId>:<yyyy-mm-dd>:<chat>`), however many
- * sweeps or schedulers run; late after downtime on the same date, never for a past one.
+ * sweeps or schedulers run; late after downtime on the same date, never for a past one. With the family view
+ * on, each message has a "See Margaret's week" button (a Mini App in Telegram private chats, else a signed link).
  */
 export async function sendDailySummaries(orm: MikroORM, delivery: DeliveryQueue, now: Date, options: DailySummaryOptions = {}): Promise<number> {
-  return sendFamilyDigests(orm, delivery, now, { kind: 'summary', compose: (em, elders) => composeSummaries(em, elders, now) }, options);
+  const buttons = options.view ? { buttons: viewButtons(options.view, now) } : {};
+  return sendFamilyDigests(orm, delivery, now, { kind: 'summary', compose: (em, elders) => composeSummaries(em, elders, now), ...buttons }, options);
 }

@@ -11,6 +11,8 @@ import { lockForWrite } from './dose-dispatch.ts';
 import { tableId } from '../../db/orm.ts';
 import { FamilyCircle } from '../family/family-circle.entity.ts';
 import { DEFAULT_SUMMARY_TIME, SUMMARY_OFF } from '../family/summary-time.ts';
+import type { ButtonSpec } from '../../messaging/message-log.entity.ts';
+import type { FamilyViewLinks } from '../family/family-view-links.ts';
 
 /** When digests for the family go out. */
 export interface DigestTiming {
@@ -45,6 +47,17 @@ export interface DigestSpec {
   dueOn?: (local: DateTime) => boolean;
   /** Writes the digests of a batch of due elders; an elder left out gets nothing this time. */
   compose(em: EntityManager, elders: DueElder[]): Promise<Digest[]>;
+  /** Buttons under the digest in one chat (they may differ per chat: a signed link is for that chat only). */
+  buttons?: (elder: DueElder, chat: FamilyChat) => ButtonSpec[][] | undefined;
+}
+
+/** The family view's "See Margaret's week" button for each chat a digest goes to. */
+export function viewButtons(view: FamilyViewLinks, now: Date): NonNullable<DigestSpec['buttons']> {
+  return (elder, chat) => {
+    const circleId = chat.key.startsWith('circle:') ? chat.key.slice('circle:'.length) : null;
+    const button = view.buttonFor({ channel: chat.channel, accountId: chat.accountId, circleId }, elder, now);
+    return button ? [[button]] : undefined;
+  };
 }
 
 const CLAIM_ATTEMPTS = 3;
@@ -134,7 +147,8 @@ async function alreadySent(em: EntityManager, kind: string, elders: DueElder[]):
  * in the outbox: a sweep that finds the digest already there skips the elder, and one that loses a race
  * with another scheduler gets a unique violation, rolls back and tries again without that elder.
  */
-async function stageDigests(orm: MikroORM, delivery: DeliveryQueue, kind: string, elders: DueElder[], digests: Digest[]): Promise<number> {
+async function stageDigests(orm: MikroORM, delivery: DeliveryQueue, spec: DigestSpec, elders: DueElder[], digests: Digest[]): Promise<number> {
+  const { kind } = spec;
   const byId = new Map(elders.map((e) => [e.id, e]));
   for (let attempt = 1; ; attempt++) {
     const outbox = new OutboxBatch();
@@ -147,6 +161,7 @@ async function stageDigests(orm: MikroORM, delivery: DeliveryQueue, kind: string
           const elder = byId.get(digest.elderId);
           if (!elder || done.has(elder.id)) continue;
           for (const chat of elder.chats) {
+            const buttons = spec.buttons?.(elder, chat);
             outbox.stage(tx, {
               channel: chat.channel,
               chatId: chat.chatId,
@@ -154,6 +169,7 @@ async function stageDigests(orm: MikroORM, delivery: DeliveryQueue, kind: string
               elderId: elder.id,
               text: digest.text,
               ...(digest.photo ? { photo: digest.photo } : {}),
+              ...(buttons ? { buttons } : {}),
               idempotencyKey: digestKey(kind, elder.id, elder.localDate, chat),
               lane: 'digest',
             });
@@ -201,7 +217,7 @@ export async function sendFamilyDigests(orm: MikroORM, delivery: DeliveryQueue, 
     const due = withFamily.filter((e) => !done.has(e.id));
     if (due.length > 0) {
       const digests = await spec.compose(em, due);
-      if (digests.length > 0) sent += await stageDigests(orm, delivery, spec.kind, due, digests);
+      if (digests.length > 0) sent += await stageDigests(orm, delivery, spec, due, digests);
     }
     if (page.length < limit) return sent;
   }
