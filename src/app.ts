@@ -40,6 +40,7 @@ import { defaultBookingProviders } from './tasks/bookings/booking-service.ts';
 import { bookingButtonActions } from './tasks/bookings/booking-buttons.ts';
 import { dispatchBookingReminders } from './tasks/bookings/booking-reminders.ts';
 import { createVenueCommands } from './tasks/bookings/venue-commands.ts';
+import { ABOUT_THE_ASSISTANT, helpCommand } from './tasks/help-command.ts';
 import { seedVenues, DEFAULT_VENUES_FILE } from './tasks/bookings/venue-directory.ts';
 import { PartnerProvider } from './tasks/bookings/providers/partner-provider.ts';
 import { registerMedicineFeatures } from './tasks/medicines/register-medicine-features.ts';
@@ -218,6 +219,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const tasks = new TaskService({ orm, handlers, queue: taskQueue, clock, maxAttempts: config.TASK_MAX_ATTEMPTS });
   for (const command of createVenueCommands({ orm, tasks, handlers })) commands.register(command);
+  commands.register(helpCommand({ orm, commands }));
   for (const action of bookingButtonActions({ orm, tasks, handlers, delivery: deliveryQueue, clock, providers: bookingProviders })) buttons.register(action);
   const directory = new ElderDirectory(orm, { timezone: config.DEFAULT_TIMEZONE, locale: config.DEFAULT_LOCALE });
   let router: MessageRouter | undefined;
@@ -318,6 +320,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   if (router) {
     const r = router;
+    const menu = (chat: 'private' | 'group') => commands.offered(chat).map(({ name, description }) => ({ name, description }));
+    for (const channel of channels) channel.useBotProfile?.({ commands: { private: menu('private'), group: menu('group') }, ...ABOUT_THE_ASSISTANT });
     for (const channel of channels) await channel.start((inbound) => r.route(inbound));
   }
   executor?.start();

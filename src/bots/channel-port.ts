@@ -52,6 +52,19 @@ export interface RateLimitEvent {
   chatId?: string;
 }
 
+/** A command as a platform's menu shows it: the word without the slash and a few words on what it does. */
+export interface MenuCommand {
+  name: string;
+  description: string;
+}
+
+/** What the assistant is and the commands it offers, for platforms that show them before and around a chat. */
+export interface BotProfile {
+  commands: { private: MenuCommand[]; group: MenuCommand[] };
+  description: string;
+  shortDescription: string;
+}
+
 /** The one interface the pipeline knows about a chat platform; adapters translate to and from it. */
 export interface Channel {
   readonly name: ChannelName;
@@ -59,6 +72,11 @@ export interface Channel {
   readonly exclusiveChatId?: string;
   /** Starts receiving; every inbound update is handed to `onInbound`. */
   start(onInbound: (inbound: Inbound) => Promise<void>): Promise<void>;
+  /**
+   * Takes the commands and description to publish (Telegram's command menu and bot description), before `start`.
+   * Channels without such things leave it out. Publishing must never hold up or stop the channel.
+   */
+  useBotProfile?(profile: BotProfile): void;
   /** Delivers one message; throws a ChannelSendError when the platform refuses. */
   send(message: OutboundMessage): Promise<void>;
   /** Pins a page to a private chat where the platform has a place for it (Telegram's menu button); absent elsewhere. */

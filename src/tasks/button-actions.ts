@@ -1,5 +1,5 @@
 import type { ButtonSpec } from '../messaging/message-log.entity.ts';
-import type { ChannelAccount } from './elders/channel-account.entity.ts';
+import type { ChannelAccount, Role } from './elders/channel-account.entity.ts';
 import type { Elder } from './elders/elder.entity.ts';
 
 /** A message said back to whoever pressed a button or typed a command. */
@@ -40,10 +40,33 @@ export class ButtonActionRegistry {
   }
 }
 
+/** The kinds of chat a command is typed in. */
+export type ChatType = 'private' | 'group';
+
+/** Whom a command is for: a role around an elder, or a newcomer (someone not linked to anyone yet). */
+export type CommandUser = Role | 'newcomer';
+
+/**
+ * Where a command is offered and to whom. The platforms' command menus and `/help` are built from this, so a
+ * new command shows up in both once it is registered. It says nothing about permission: handlers still check.
+ */
+export interface CommandAudience {
+  readonly chats: readonly ChatType[];
+  readonly people: readonly CommandUser[];
+}
+
 /** A slash command ("/invite", "/join CODE", "/link CODE", "/export", "/forget"), typed in a private chat or a group. */
 export interface ChatCommand {
   /** The command word without the slash, lowercase. */
   readonly name: string;
+  /** What it does in a few plain words, for the command menu and `/help` ("Your medicines, to pause or stop one"). */
+  readonly description: string;
+  readonly audience: CommandAudience;
+  /**
+   * False when words after the command mean it was not meant as one: "/help I've fallen" is a message for the
+   * assistant (and its safety screen), not a request for the help text. Default true.
+   */
+  readonly takesArgs?: boolean;
   /**
    * Handles the command. `actor` is null when the sender has never written before (a family member redeeming
    * an invite code, a group being linked): the command decides whether to register them.
@@ -56,9 +79,12 @@ export interface CommandSender {
   channel: ChannelAccount['channel'];
   userId: string;
   chatId: string;
-  chatType: 'private' | 'group';
+  chatType: ChatType;
   displayName?: string;
 }
+
+/** Commands every menu starts with, whatever order they were registered in. */
+const LEADING_COMMANDS = ['start', 'help'];
 
 /** All chat commands by name. */
 export class ChatCommandRegistry {
@@ -74,6 +100,21 @@ export class ChatCommandRegistry {
     const m = /^\/([a-z_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
     if (!m) return undefined;
     const command = this.commands.get(m[1]!.toLowerCase());
-    return command ? { command, args: (m[2] ?? '').trim() } : undefined;
+    const args = (m[2] ?? '').trim();
+    if (!command || (args && command.takesArgs === false)) return undefined;
+    return { command, args };
+  }
+
+  /**
+   * The commands offered in a kind of chat, to anyone or to one kind of person: /start and /help first, then
+   * in the order they were registered.
+   */
+  offered(chat: ChatType, user?: CommandUser): ChatCommand[] {
+    const all = [...this.commands.values()].filter((c) => c.audience.chats.includes(chat) && (user === undefined || c.audience.people.includes(user)));
+    const rank = (c: ChatCommand): number => {
+      const i = LEADING_COMMANDS.indexOf(c.name);
+      return i < 0 ? LEADING_COMMANDS.length : i;
+    };
+    return all.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
   }
 }

@@ -174,6 +174,8 @@ describe.each(MODES)('the authorization matrix through the chat router (%s)', (m
       allowed: ['family', 'caregiver', 'elder'],
       reply: /Rosa's Trattoria/,
     },
+    { name: '/help', where: 'private', act: say('/help'), allowed: ['family', 'caregiver', 'elder'], reply: /^(?:You're linked to Margaret|Just write to me in your own words)/ },
+    { name: '/help in the family group', where: 'group', act: say('/help'), allowed: ['family', 'caregiver', 'elder'], reply: /^This is (?:Margaret's family circle|your family group)/ },
     { name: '/forget (the read-back only)', where: 'private', act: say('/forget'), allowed: ['family', 'caregiver', 'elder'], reply: /Shall I go ahead\?/ },
     { name: '/view', where: 'private', act: say('/view'), allowed: ['family', 'caregiver', 'elder'], reply: /^Here is Margaret's week\./ },
     { name: '/view in the family group', where: 'group', act: say('/view'), allowed: ['family', 'caregiver', 'elder'], reply: /^Margaret's week, for everyone in this group\./ },

@@ -30,6 +30,12 @@ export interface TgMessage {
   [key: string]: unknown;
 }
 
+/** A command in the bot's menu, as setMyCommands takes it. */
+export interface BotCommand {
+  command: string;
+  description: string;
+}
+
 /** An update as getUpdates returns it. */
 export interface TgUpdate {
   update_id: number;
@@ -135,6 +141,10 @@ export class FakeTelegramServer {
   private readonly groupSends = new Map<string, number[]>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private webhook: { url: string; secret?: string } | undefined;
+  /** Command menus by scope type and language ('all_private_chats/' for every language). */
+  private readonly menus = new Map<string, BotCommand[]>();
+  private readonly descriptions = new Map<string, string>();
+  private readonly shortDescriptions = new Map<string, string>();
   private webhookChain: Promise<void> = Promise.resolve();
 
   private constructor(limits: FakeLimits) {
@@ -240,6 +250,16 @@ export class FakeTelegramServer {
     return [...this.messages.values()].filter((m) => String(m.chat.id) === String(chatId));
   }
 
+  /** The command menu set for a scope type ('default', 'all_private_chats', 'all_group_chats', …) and language. */
+  commandsFor(scope: string, languageCode = ''): BotCommand[] {
+    return this.menus.get(`${scope}/${languageCode}`) ?? [];
+  }
+
+  /** The bot's description and short description, as set (empty until set), for a language. */
+  profileText(languageCode = ''): { description: string; shortDescription: string } {
+    return { description: this.descriptions.get(languageCode) ?? '', shortDescription: this.shortDescriptions.get(languageCode) ?? '' };
+  }
+
   /** Calls of one method. */
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
@@ -286,7 +306,7 @@ export class FakeTelegramServer {
     const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
     Object.assign(params, await readParams(req));
     if (typeof params.reply_markup === 'string') params.reply_markup = JSON.parse(params.reply_markup);
-    if (typeof params.allowed_updates === 'string') params.allowed_updates = JSON.parse(params.allowed_updates);
+    for (const key of ['allowed_updates', 'commands', 'scope']) if (typeof params[key] === 'string') params[key] = JSON.parse(params[key]);
     const recorded: RecordedCall = { method, params, at: performance.now(), status: 200 };
     this.calls.push(recorded);
     const outcome = await this.handle(method, params, res);
@@ -341,11 +361,47 @@ export class FakeTelegramServer {
       }
       case 'setChatMenuButton':
         return p.chat_id === undefined || typeof p.menu_button === 'object' ? { result: true } : { error_code: 400, description: 'Bad Request: menu_button is invalid' };
+      case 'setMyCommands':
+      case 'getMyCommands':
+      case 'deleteMyCommands':
+        return this.myCommands(method, p);
+      case 'setMyDescription':
+      case 'setMyShortDescription': {
+        const short = method === 'setMyShortDescription';
+        const text = String((short ? p.short_description : p.description) ?? '');
+        if (text.length > (short ? 120 : 512)) return { error_code: 400, description: `Bad Request: ${short ? 'short ' : ''}description is too long` };
+        (short ? this.shortDescriptions : this.descriptions).set(String(p.language_code ?? ''), text);
+        return { result: true };
+      }
+      case 'getMyDescription':
+        return { result: { description: this.descriptions.get(String(p.language_code ?? '')) ?? '' } };
+      case 'getMyShortDescription':
+        return { result: { short_description: this.shortDescriptions.get(String(p.language_code ?? '')) ?? '' } };
       case 'answerCallbackQuery':
         return typeof p.callback_query_id === 'string' ? { result: true } : { error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' };
       default:
         return { error_code: 404, description: 'Not Found' };
     }
+  }
+
+  /** setMyCommands / getMyCommands / deleteMyCommands for one scope and language, with the Bot API's checks. */
+  private myCommands(method: string, p: Record<string, unknown>): { result: unknown } | ScriptedError {
+    const scope = (p.scope as { type?: string } | undefined)?.type ?? 'default';
+    if (!['default', 'all_private_chats', 'all_group_chats', 'all_chat_administrators'].includes(scope)) return { error_code: 400, description: 'Bad Request: unsupported scope in the fake' };
+    const key = `${scope}/${String(p.language_code ?? '')}`;
+    if (method === 'getMyCommands') return { result: this.menus.get(key) ?? [] };
+    if (method === 'deleteMyCommands') {
+      this.menus.delete(key);
+      return { result: true };
+    }
+    const commands = p.commands;
+    if (!Array.isArray(commands)) return { error_code: 400, description: 'Bad Request: commands must be an array' };
+    if (commands.length > 100) return { error_code: 400, description: 'Bad Request: BOT_COMMANDS_TOO_MUCH' };
+    const valid = (c: unknown): c is BotCommand =>
+      typeof c === 'object' && c !== null && /^[a-z0-9_]{1,32}$/.test(String((c as BotCommand).command)) && String((c as BotCommand).description ?? '').trim().length >= 1 && String((c as BotCommand).description).length <= 256;
+    if (!commands.every(valid)) return { error_code: 400, description: 'Bad Request: BOT_COMMAND_INVALID' };
+    this.menus.set(key, commands.map((c) => ({ command: c.command, description: c.description })));
+    return { result: true };
   }
 
   private sendMessage(method: string, chatId: string | undefined, p: Record<string, unknown>): { result: unknown } | ScriptedError {

@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { CallbackQuery, InlineKeyboardMarkup, InputFile, Message, Update, UserFromGetMe } from 'telegraf/types';
-import { ChannelSendError, type Channel, type Inbound, type OutboundMessage, type RateLimitEvent, type Sender } from '../channel-port.ts';
+import { ChannelSendError, type BotProfile, type Channel, type Inbound, type OutboundMessage, type RateLimitEvent, type Sender } from '../channel-port.ts';
 import { ChannelBlockedError, ChannelRateLimitedError } from '../channel-errors.ts';
 import type { ButtonSpec } from '../../messaging/message-log.entity.ts';
 import { DEFAULT_LANE, isBulkLane, type Lane } from '../../messaging/lanes.ts';
@@ -12,6 +12,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { SendPacer, type RateLimit, type SendLimits } from './send-pacer.ts';
 
 export type { RateLimit } from './send-pacer.ts';
+import { publishBotProfile, type ProfilePublication } from './telegram-profile.ts';
 
 /** Telegram refuses message texts longer than this (characters after entity parsing). */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -104,6 +105,8 @@ export class TelegramChannel implements Channel {
   private offset = 0;
   private polling: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private profile: BotProfile | undefined;
+  private profilePublished: Promise<ProfilePublication | undefined> | undefined;
 
   constructor(options: TelegramChannelOptions) {
     this.logger = options.logger.child({ channel: 'telegram' });
@@ -127,9 +130,25 @@ export class TelegramChannel implements Channel {
     this.webhook = settings;
   }
 
+  /** The command menus and descriptions `start` publishes (in the background: a refusal never stops the channel). */
+  useBotProfile(profile: BotProfile): void {
+    this.profile = profile;
+  }
+
+  /** What the start-up publication of the menus and descriptions did, once it has finished; undefined without a profile. */
+  async profilePublication(): Promise<ProfilePublication | undefined> {
+    return this.profilePublished;
+  }
+
   async start(onInbound: (inbound: Inbound) => Promise<void>): Promise<void> {
     this.me = await this.bot.telegram.getMe();
     this.bot.botInfo = this.me;
+    if (this.profile) {
+      this.profilePublished = publishBotProfile(this.bot.telegram, this.profile, { logger: this.logger, signal: this.abort.signal }).catch((err: unknown) => {
+        this.logger.warn({ err: describeError(err) }, 'telegram command menu not published');
+        return undefined;
+      });
+    }
     if (this.webhook) {
       this.onInbound = onInbound;
       await this.bot.telegram.setWebhook(this.webhook.url, { secret_token: this.webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
@@ -164,6 +183,7 @@ export class TelegramChannel implements Channel {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
     await this.polling;
+    await this.profilePublished;
     await this.updates.drain();
     // Confirms what was handled, so a restart does not receive it again (as telegraf's own polling does).
     if (!this.webhook && this.offset > 0) {

@@ -52,6 +52,8 @@ export function createVenueCommands(deps: VenueCommandDeps): ChatCommand[] {
   return [
     {
       name: 'addvenue',
+      description: 'Add a restaurant or salon I can book',
+      audience: { chats: ['private', 'group'], people: ['elder', 'caregiver', 'family'] },
       async handle(args, _sender, actor) {
         if (!actor) return [{ text: NOT_LINKED_REPLY }];
         const target = await elderForActor(deps.orm, actor);

@@ -124,12 +124,16 @@ async function redeem(deps: FamilyDeps, args: string, sender: CommandSender, pur
 export function createFamilyCommands(deps: FamilyDeps): ChatCommand[] {
   const join: ChatCommand = {
     name: 'join',
+    description: 'Join a family with an invite code',
+    audience: { chats: ['private'], people: ['newcomer'] },
     handle: async (args, sender) =>
       sender.chatType === 'private' ? redeem(deps, args, sender, 'join') : [{ text: 'Please send /join in a private chat with me. To make this group the family circle, send /link CODE here.' }],
   };
   return [
     {
       name: 'start',
+      description: 'Say hello and get started',
+      audience: { chats: ['private'], people: ['newcomer'] },
       handle: async (args, sender, actor) => {
         if (sender.chatType === 'group') return [{ text: 'Hello! To make this group a family circle, send /link with an invite code from the elder or their caregiver.' }];
         // Telegram deep links ("t.me/bot?start=CODE") arrive as "/start CODE".
@@ -140,16 +144,30 @@ export function createFamilyCommands(deps: FamilyDeps): ChatCommand[] {
         return [linked.length ? { text: `Hello! ${familyHelp(linked)}` } : NOBODY_LINKED];
       },
     },
-    { name: 'invite', handle: async (args, _sender, actor) => (actor ? inviteReplies(deps, actor, args) : [NOBODY_LINKED]) },
+    {
+      name: 'invite',
+      description: 'Get a code to add family or a caregiver',
+      audience: { chats: ['private'], people: ['elder', 'caregiver'] },
+      handle: async (args, _sender, actor) => (actor ? inviteReplies(deps, actor, args) : [NOBODY_LINKED]),
+    },
     join,
     {
       name: 'link',
+      description: 'Make this group the family circle, with an invite code',
+      audience: { chats: ['group'], people: ['newcomer'] },
       handle: async (args, sender) =>
         sender.chatType === 'group' ? redeem(deps, args, sender, 'link') : [{ text: 'Please add me to the family group and send /link CODE there. In a private chat, use /join CODE.' }],
     },
-    { name: 'elder', handle: async (args, _sender, actor) => (actor ? chooseElderCommand(deps, actor, args) : [NOBODY_LINKED]) },
+    {
+      name: 'elder',
+      description: 'Choose which person you are asking about',
+      audience: { chats: ['private'], people: ['caregiver', 'family'] },
+      handle: async (args, _sender, actor) => (actor ? chooseElderCommand(deps, actor, args) : [NOBODY_LINKED]),
+    },
     {
       name: 'remove',
+      description: 'Take someone out of the family circle',
+      audience: { chats: ['private'], people: ['elder', 'caregiver'] },
       handle: async (args, _sender, actor) => {
         if (!actor) return [{ text: NOT_LINKED_REPLY }];
         return actor.chat.chatType === 'private' ? removeCommand(deps, actor, args) : [PRIVATE_ONLY];
@@ -157,6 +175,8 @@ export function createFamilyCommands(deps: FamilyDeps): ChatCommand[] {
     },
     {
       name: 'forget',
+      description: 'Delete what I keep about you (I ask first)',
+      audience: { chats: ['private'], people: ['elder', 'caregiver', 'family'] },
       handle: async (args, _sender, actor) => {
         if (!actor) return [{ text: "I don't keep anything about you." }];
         // "/forget Dorothy" must never turn into deleting the sender's own data by mistake.
@@ -166,6 +186,8 @@ export function createFamilyCommands(deps: FamilyDeps): ChatCommand[] {
     },
     {
       name: 'export',
+      description: 'Get a copy of everything I keep',
+      audience: { chats: ['private'], people: ['elder', 'caregiver'] },
       handle: async (args, _sender, actor) => {
         if (!actor) return [{ text: NOT_LINKED_REPLY }];
         if (actor.chat.chatType !== 'private') return [PRIVATE_ONLY];

@@ -77,6 +77,8 @@ async function switchNotice(deps: NotifyDeps, actor: Actor, circleId: string, no
 export function notifyCommand(deps: NotifyDeps): ChatCommand {
   return {
     name: 'notify',
+    description: 'Choose which medicine news the family hears',
+    audience: { chats: ['group'], people: ['elder', 'caregiver', 'family'] },
     handle: async (args: string, sender: CommandSender, actor: Actor | null): Promise<ActionReply[]> => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       if (sender.chatType !== 'group') return [IN_THE_GROUP];

@@ -62,6 +62,8 @@ function sayChoice(current: CircleSummaryTime, choice: SummaryTimeChoice, defaul
 export function summaryCommand(deps: SummaryCommandDeps): ChatCommand {
   return {
     name: 'summary',
+    description: 'Choose when the daily summary comes',
+    audience: { chats: ['group'], people: ['elder', 'caregiver', 'family'] },
     handle: async (args: string, sender: CommandSender, actor: Actor | null): Promise<ActionReply[]> => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       if (sender.chatType !== 'group') return [IN_THE_GROUP];

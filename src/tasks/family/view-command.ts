@@ -51,6 +51,8 @@ export async function offerViewMenu(deps: ViewCommandDeps, chat: { channel: Chan
 export function viewCommand(deps: ViewCommandDeps): ChatCommand {
   return {
     name: 'view',
+    description: "See the elder's week on a page",
+    audience: { chats: ['private', 'group'], people: ['elder', 'caregiver', 'family'] },
     handle: async (args, _sender, actor) => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       const links = deps.links;

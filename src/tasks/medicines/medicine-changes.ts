@@ -214,6 +214,8 @@ export class MedicineChangeButtons implements ButtonAction {
 export function medicinesCommand(deps: MedicineChangeDeps): ChatCommand {
   return {
     name: 'medicines',
+    description: 'See the medicines, and pause or stop one',
+    audience: { chats: ['private'], people: ['elder', 'caregiver'] },
     handle: async (args, _sender, actor) => (actor ? listMedicines(deps, actor, args) : [{ text: NOT_LINKED_REPLY }]),
   };
 }
@@ -222,6 +224,8 @@ export function medicinesCommand(deps: MedicineChangeDeps): ChatCommand {
 export function medicineTimeCommand(deps: MedicineChangeDeps): ChatCommand {
   return {
     name: 'medtime',
+    description: 'Move a medicine to a new time',
+    audience: { chats: ['private'], people: ['elder', 'caregiver'] },
     handle: async (args, _sender, actor) => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       const m = /^(.*?)\s+(?:at\s+|to\s+)?(\d{1,2}(?:[:.]?\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?)$/i.exec(args.trim());

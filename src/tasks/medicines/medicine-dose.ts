@@ -52,6 +52,8 @@ export async function changeMedicineDose(
 export function medicineDoseCommand(deps: MedicineChangeDeps): ChatCommand {
   return {
     name: 'meddose',
+    description: 'Record a new dose the doctor gave',
+    audience: { chats: ['private'], people: ['elder', 'caregiver'] },
     handle: async (args, _sender, actor) => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       // The dose is from the first word that starts with a digit: "Vitamin D3 1000 IU" is Vitamin D3, 1000 IU.
