@@ -52,7 +52,8 @@ export function viewCommand(deps: ViewCommandDeps): ChatCommand {
   return {
     name: 'view',
     description: "See the elder's week on a page",
-    audience: { chats: ['private', 'group'], people: ['elder', 'caregiver', 'family'] },
+    // Offered in the menus and /help only when the page is on; typed while it is off, it says so.
+    audience: deps.links ? { chats: ['private', 'group'], people: ['elder', 'caregiver', 'family'] } : { chats: [], people: [] },
     handle: async (args, _sender, actor) => {
       if (!actor) return [{ text: NOT_LINKED_REPLY }];
       const links = deps.links;
