@@ -11,7 +11,7 @@ export class Migration20261203193644_safety_check_ins extends Migration {
     this.addSql(`create index \`check_ins_elder_id_status_index\` on \`check_ins\` (\`elder_id\`, \`status\`);`);
 
     this.addSql(`pragma foreign_keys = off;`);
-    this.addSql(`create table \`alerts__temp_alter\` (\`id\` text not null primary key, \`elder_id\` text not null, \`task_id\` text null, \`description\` text not null, \`status\` text check (\`status\` in ('open', 'acknowledged', 'resolved')) not null default 'open', \`kind\` text not null default 'emergency', \`next_notify_at\` datetime null, \`notify_count\` integer not null default 0, \`acknowledged_by_account_id\` text null, \`acknowledged_at\` datetime null, \`created_at\` datetime not null);`);
+    this.addSql(`create table \`alerts__temp_alter\` (\`id\` text not null primary key, \`elder_id\` text not null, \`task_id\` text null, \`description\` text not null, \`status\` text check (\`status\` in ('open', 'acknowledged', 'resolved')) not null default 'open', \`kind\` text check (\`kind\` in ('emergency', 'despair', 'silent_check_in')) not null default 'emergency', \`next_notify_at\` datetime null, \`notify_count\` integer not null default 0, \`acknowledged_by_account_id\` text null, \`acknowledged_at\` datetime null, \`created_at\` datetime not null);`);
     this.addSql(`insert into \`alerts__temp_alter\` select \`id\`, \`elder_id\`, \`task_id\`, \`description\`, \`status\`, 'emergency' as \`kind\`, \`next_notify_at\`, \`notify_count\`, \`acknowledged_by_account_id\`, \`acknowledged_at\`, \`created_at\` from \`alerts\`;`);
     this.addSql(`drop table \`alerts\`;`);
     this.addSql(`alter table \`alerts__temp_alter\` rename to \`alerts\`;`);
