@@ -62,6 +62,9 @@ export default defineConfig(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-deprecated': 'error',
       eqeqeq: ['error', 'smart'],
+      // A `let` that a closure reads before its one assignment (a lazy reference to something built after the
+      // closure) must stay a `let`: as a `const` the early read would throw instead of seeing undefined.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   { files: ['src/**/*.ts'], ignores: ['src/cli/**'], rules: { 'no-console': 'error' } },
