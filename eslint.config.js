@@ -36,6 +36,8 @@ import tseslint from 'typescript-eslint';
  *   after a type says they cannot be missing; that defence is wanted here, not noise to remove.
  * - no-non-null-assertion stays off (as in recommended): with noUncheckedIndexedAccess, `rows[0]!` after a
  *   length check is the honest spelling.
+ *
+ * No `--cache`: a type-aware result depends on other files' types, and ESLint's cache only sees the file itself.
  */
 export default defineConfig(
   { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/'] },
