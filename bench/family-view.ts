@@ -104,9 +104,9 @@ export async function run(args: string[]): Promise<BenchResult[]> {
           page.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
           await page.goto(`${base}/family/#${new URLSearchParams({ tgWebAppData: initDataFor(telegram.token, seeded[i]!.sarah.userId, authDate) }).toString()}`);
           await page.waitForSelector('main[data-ready="true"]', { timeout: 20_000 });
-          const timing = (await page.evaluate(
+          const timing = await page.evaluate<{ paint: number; drawn: number }>(
             '({ paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1, drawn: performance.getEntriesByName("family-view-drawn")[0]?.startTime ?? -1 })',
-          )) as { paint: number; drawn: number };
+          );
           loads.push({ bytes: (await Promise.all(sizes)).reduce((a, b) => a + b, 0), ...timing });
           await page.close();
         }

@@ -104,7 +104,7 @@ interface InboundFigures {
 }
 
 const stage = (samples: Sample[], from: keyof Sample, to: keyof Sample): StageFigures => {
-  const sorted = samples.flatMap((s) => (s[from] !== undefined && s[to] !== undefined ? [s[to]! - s[from]!] : [])).sort((a, b) => a - b);
+  const sorted = samples.flatMap((s) => (s[from] !== undefined && s[to] !== undefined ? [s[to] - s[from]] : [])).sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 };
 

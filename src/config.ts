@@ -9,7 +9,7 @@ const url = (schemes: string[]) =>
     z
       .string()
       .refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol.replace(':', '')), {
-        message: `expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL`,
+        error: `expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL`,
       })
       .optional(),
   );
@@ -24,7 +24,7 @@ const timezone = z.string().refine(
       return false;
     }
   },
-  { message: 'expected an IANA timezone such as Europe/London' },
+  { error: 'expected an IANA timezone such as Europe/London' },
 );
 
 /** Every setting the assistant reads from the environment (documented in .env.example). */
@@ -58,7 +58,7 @@ export const configSchema = z.object({
   TASK_BACKOFF_MS: int(2000, 0),
   TASK_LEASE_MS: int(60000, 1000),
   WORKER_CONCURRENCY: int(10, 1, 1000),
-  SWEEP_CRON: z.string().refine((v) => cron.validate(v), { message: 'expected a cron expression such as "* * * * *"' }).default('* * * * *'),
+  SWEEP_CRON: z.string().refine((v) => cron.validate(v), { error: 'expected a cron expression such as "* * * * *"' }).default('* * * * *'),
   WORKER_HTTP: z.enum(['true', 'false']).default('false'),
   LATE_WINDOW_MINUTES: int(120, 0),
   DOSE_REMIND_AGAIN_MINUTES: int(30, 1),
@@ -89,7 +89,7 @@ export const configSchema = z.object({
     z
       .string()
       .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && !new URL(v).search && !new URL(v).hash, {
-        message: 'expected an http:// or https:// URL without ? or # (Telegram opens Mini Apps from https only)',
+        error: 'expected an http:// or https:// URL without ? or # (Telegram opens Mini Apps from https only)',
       })
       .optional(),
   ),

@@ -49,8 +49,18 @@ export interface EvalScore {
 /** Tools with no consequence: calling one by mistake is wrong but not unsafe. */
 export const SIDE_EFFECT_FREE_TOOLS: ReadonlySet<string> = new Set(['get_schedule']);
 
+/**
+ * An argument as text, as String would spell it (a list as its items joined by commas), except that one the model
+ * left out reads as empty and an object reads as empty too, so it matches nothing (String would say "[object Object]").
+ */
+const textOf = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) return v.map(textOf).join(',');
+  return '';
+};
 const alnum = (s: unknown): string =>
-  String(s ?? '')
+  textOf(s)
     .toLowerCase()
     .normalize('NFKD')
     .replace(/[^a-z0-9]/g, '');
@@ -59,7 +69,7 @@ const hhmm = (t: unknown): string => {
   return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : String(t);
 };
 const sortedJson = (values: string[]): string => JSON.stringify([...values].sort());
-const firstChars = (n: number) => (e: unknown, p: unknown) => String(p ?? '').slice(0, n) === e;
+const firstChars = (n: number) => (e: unknown, p: unknown) => textOf(p).slice(0, n) === e;
 
 /** How each argument is compared; any other argument is free text. */
 const SAME: Record<string, (expected: unknown, predicted: unknown) => boolean> = {
@@ -76,8 +86,8 @@ const SAME: Record<string, (expected: unknown, predicted: unknown) => boolean> =
     sortedJson(p.map((d) => String(d).toLowerCase().slice(0, 3))) === sortedJson(e.map((d) => String(d).toLowerCase().slice(0, 3))),
   urgent: (e, p) => Boolean(p) === Boolean(e),
   check_in: (e, p) => Boolean(p) === Boolean(e),
-  status: (e, p) => String(p ?? '').toLowerCase() === String(e).toLowerCase(),
-  repeat: (e, p) => String(p ?? '').toLowerCase() === String(e).toLowerCase(),
+  status: (e, p) => textOf(p).toLowerCase() === String(e).toLowerCase(),
+  repeat: (e, p) => textOf(p).toLowerCase() === String(e).toLowerCase(),
 };
 
 /** Free text matches when, lowercased and stripped to letters and digits, one contains the other. */

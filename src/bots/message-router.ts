@@ -25,7 +25,7 @@ import type { Metrics } from '../http/metrics.ts';
 export const MAX_INBOUND_CHARS = 2000;
 
 // Control characters other than tab and newline are removed before anything reads the text.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Telegram caps a first name at 64 characters; a longer display name is cut there (never inside an emoji). */

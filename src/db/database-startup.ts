@@ -11,7 +11,7 @@ export interface DatabaseStartupOptions {
   logger: Logger;
   reporter?: StartupReporter;
   backoff?: Backoff;
-  sleep?(ms: number): Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The schema lacks migrations this code needs, and this process does not apply them (MIGRATE_ON_START=false). */

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { MikroORM, type EntityName } from '@mikro-orm/core';
+import { MikroORM, ReferenceKind, type EntityName } from '@mikro-orm/core';
 import { ormOptions, type DatabaseTarget } from '../../mikro-orm.config.ts';
 import type { LockingMigrator } from './locking-migrator.ts';
 
@@ -62,7 +62,7 @@ export function prefixedColumns(orm: MikroORM, entity: EntityName<object>, alias
   return orm
     .getMetadata()
     .get(entity)
-    .props.filter((prop) => prop.fieldNames?.length === 1 && (prop.kind === 'scalar' || prop.primary))
+    .props.filter((prop) => prop.fieldNames?.length === 1 && (prop.kind === ReferenceKind.SCALAR || prop.primary))
     .map((prop) => `${alias}."${prop.fieldNames[0]!}" as "${alias}__${prop.fieldNames[0]!}"`);
 }
 

@@ -41,7 +41,7 @@ export interface WaitOptions<T> {
   /** Told the reason before each wait, and undefined once the attempt succeeds (what /readyz shows meanwhile). */
   onWaiting?(reason: string | undefined): void;
   /** Waits between attempts; tests pass one that records instead of sleeping. */
-  sleep?(ms: number): Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
   /** The message of the warn line logged per failed attempt. */
   message?: string;
 }

@@ -58,7 +58,7 @@ export class TaskHandlerRegistry {
   private readonly handlers = new Map<string, TaskHandler>();
 
   register<Args extends Record<string, unknown>>(handler: TaskHandler<Args>): this {
-    this.handlers.set(handler.kind, handler as unknown as TaskHandler);
+    this.handlers.set(handler.kind, handler);
     return this;
   }
 

@@ -209,9 +209,9 @@ export const getScheduleArgs = z
       .optional()
       .describe('Only when the question names one kind of thing: "when is my next pill?" → medicines, "when is my table / hair appointment?" → bookings, "what reminders do I have?" → reminders.'),
   })
-  .refine((a) => !a.until || (a.date !== undefined && a.until >= a.date), { message: 'until needs date, and comes on or after it', path: ['until'] })
+  .refine((a) => !a.until || (a.date !== undefined && a.until >= a.date), { error: 'until needs date, and comes on or after it', path: ['until'] })
   .refine((a) => !a.until || !a.date || DateTime.fromISO(a.until).diff(DateTime.fromISO(a.date), 'days').days < SCHEDULE_MAX_DAYS, {
-    message: `a span covers at most ${SCHEDULE_MAX_DAYS} days`,
+    error: `a span covers at most ${SCHEDULE_MAX_DAYS} days`,
     path: ['until'],
   });
 /** Validated get_schedule arguments. */

@@ -170,7 +170,7 @@ export function sendsPerSecond(perSecond: number): { max: number; duration: numb
 export interface DeliveryWorkers {
   workers: Worker<IdJob>[];
   /** Pauses the bulk queue across every process for `ms` (after a 429): bulk waits, alerts and replies go on. */
-  slowBulk(ms: number): Promise<void>;
+  slowBulk: (ms: number) => Promise<void>;
   close(): Promise<void>;
 }
 

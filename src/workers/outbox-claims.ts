@@ -55,14 +55,13 @@ export class OutboxClaims {
   private async run(sql: string, id: string, now: Date, until: Date): Promise<MessageLog | null> {
     const em = this.orm.em.fork() as unknown as SqlEntityManager;
     if (!this.postgres) {
-      const rows = (await em.getConnection().execute(sql, [until, id, now], 'all')) as Record<string, unknown>[];
+      const rows = await em.getConnection().execute<Record<string, unknown>[]>(sql, [until, id, now], 'all');
       return rows[0] ? em.map(MessageLog, rows[0]) : null;
     }
     // A claim need not survive a database crash (it runs out anyway): Postgres need not wait for the disk.
     return em.transactional(async (tx) => {
-      const ctx = tx.getTransactionContext();
-      await tx.getConnection().execute('set local synchronous_commit = off', [], 'run', ctx);
-      const rows = (await tx.getConnection().execute(sql, [until, id, now], 'all', ctx)) as Record<string, unknown>[];
+      await tx.getConnection().execute('set local synchronous_commit = off', [], 'run', tx.getTransactionContext());
+      const rows = await tx.getConnection().execute<Record<string, unknown>[]>(sql, [until, id, now], 'all', tx.getTransactionContext());
       return rows[0] ? tx.map(MessageLog, rows[0]) : null;
     });
   }

@@ -38,7 +38,7 @@ async function pingOnce(url: string): Promise<void> {
  * Waits until Redis answers a ping (capped backoff, one warn line per attempt with the reason), before the
  * queues and workers connect; a wrong password or database number is a ConfigError naming REDIS_URL.
  */
-export async function waitForRedis(options: { url: string; logger: Logger; reporter?: StartupReporter; backoff?: Backoff; sleep?(ms: number): Promise<void> }): Promise<void> {
+export async function waitForRedis(options: { url: string; logger: Logger; reporter?: StartupReporter; backoff?: Backoff; sleep?: (ms: number) => Promise<void> }): Promise<void> {
   options.reporter?.report('redis', 'connecting');
   await waitForService({
     service: 'redis',

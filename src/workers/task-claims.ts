@@ -88,7 +88,7 @@ export class TaskClaims {
     // Passed as one array literal: only well-formed ids can name a task (anything else is simply not claimed).
     const uuids = ids.filter((id) => UUID.test(id));
     if (uuids.length === 0) return new Map();
-    const rows = (await em.getConnection().execute(sql, [new Date(now.getTime() + this.leaseMs), now, `{${uuids.join(',')}}`, now], 'all')) as Record<string, unknown>[];
+    const rows = await em.getConnection().execute<Record<string, unknown>[]>(sql, [new Date(now.getTime() + this.leaseMs), now, `{${uuids.join(',')}}`, now], 'all');
     const claimed = new Map<string, ClaimedTask>();
     for (const row of rows) {
       const taskRow = Object.fromEntries(Object.entries(row).filter(([key]) => !key.includes('__')));

@@ -107,7 +107,7 @@ describe.each(MODES)('partner webhook (%s)', (mode) => {
     expect(await statusOf(booking.id)).toBe('confirmed');
 
     const again = await Promise.all([post(event), post(event)]);
-    expect(again.map((r) => r.json().result)).toEqual(['unchanged', 'unchanged']);
+    expect(again.map((r) => r.json<{ result: string }>().result)).toEqual(['unchanged', 'unchanged']);
 
     const toElder = await outboxTo(app, account.chatId);
     expect(toElder.map((m) => m.text)).toEqual([

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { proto } from '@whiskeysockets/baileys';
 import { useDatabaseAuthState, WhatsAppCredsUnreadableError } from '../../src/bots/whatsapp/database-auth-state.ts';
 import { WhatsAppAuth } from '../../src/bots/whatsapp/whatsapp-auth.entity.ts';

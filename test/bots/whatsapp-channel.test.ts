@@ -34,7 +34,7 @@ class FakeSocket implements WhatsAppSocket {
   readonly user = { id: '447700900000:7@s.whatsapp.net', name: 'Assistant' };
   readonly sent: { jid: string; content: AnyMessageContent; at: number }[] = [];
   readonly pairingRequests: string[] = [];
-  failNext: unknown;
+  failNext: Error | undefined;
   loggedOut = false;
   ended = false;
   private readonly clock: FakeClock;
@@ -244,7 +244,7 @@ describe('the WhatsApp channel', () => {
   });
 
   it('reports send failures: connection problems can be retried, refusals cannot', async () => {
-    const { channel, start, sockets } = aChannel();
+    const { channel, sockets } = aChannel();
     await expect(channel.send({ chatId: MARGARET, text: 'too early' })).rejects.toMatchObject({ name: 'ChannelSendError', retryable: true });
     await channel.start(async () => undefined);
     await expect(channel.send({ chatId: MARGARET, text: 'not open yet' })).rejects.toMatchObject({ retryable: true });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
 import { migrationsDir, ormOptions } from '../../mikro-orm.config.ts';
@@ -14,8 +14,7 @@ const run = promisify(execFile);
 /** `npx mikro-orm …` as a developer types it in the repository, with the output's colours taken out. */
 async function mikroOrm(args: string[], env: Record<string, string>): Promise<string> {
   const { stdout, stderr } = await run('npx', ['--no-install', 'mikro-orm', ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
-  // Colours are ANSI escape sequences: ESC [ … m.
-  return `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+  return stripVTControlCharacters(`${stdout}${stderr}`);
 }
 
 const names = (kind: 'sqlite' | 'postgresql'): string[] =>
@@ -62,7 +61,7 @@ describe('the MikroORM CLI with the top-level mikro-orm.config.ts', () => {
     for (const name of names('postgresql')) expect(listed).toContain(name);
     const orm = await MikroORM.init(ormOptions({ kind: 'postgresql', url: PG_URL }));
     try {
-      const rows: { n: string }[] = await orm.em.getConnection().execute(`select count(*) as n from "${schema}"."mikro_orm_migrations"`);
+      const rows = (await orm.em.getConnection().execute(`select count(*) as n from "${schema}"."mikro_orm_migrations"`)) as { n: string }[];
       expect(Number(rows[0]!.n)).toBe(names('postgresql').length);
     } finally {
       await orm.close();

@@ -72,7 +72,7 @@ describe('migrations on Postgres under the schema lock', () => {
     const target = { kind: 'postgresql' as const, url: PG_URL, schema: fresh.schema };
     const orms = await Promise.all(Array.from({ length: 8 }, () => openDatabase(target)));
     try {
-      const rows: { name: string }[] = await orms[0]!.em.getConnection().execute(`select name from "${fresh.schema}"."mikro_orm_migrations" order by id`);
+      const rows = (await orms[0]!.em.getConnection().execute(`select name from "${fresh.schema}"."mikro_orm_migrations" order by id`)) as { name: string }[];
       expect(rows.map((r) => r.name.replace(/^Migration\d{14}_/, ''))).toEqual(namesOf('postgresql'));
       for (const orm of orms) expect(await migratorOf(orm).pendingWithoutWriting()).toEqual([]);
     } finally {
@@ -116,7 +116,7 @@ describe('migrations on Postgres under the schema lock', () => {
     try {
       const pending = await migratorOf(orm).pendingWithoutWriting();
       expect(pending.map((name) => name.replace(/^Migration\d{14}_/, ''))).toEqual(namesOf('postgresql'));
-      const [row] = await orm.em.getConnection().execute<{ n: string }[]>('select count(*) as n from pg_namespace where nspname = ?', [fresh.schema]);
+      const [row] = (await orm.em.getConnection().execute('select count(*) as n from pg_namespace where nspname = ?', [fresh.schema])) as { n: string }[];
       expect(Number(row!.n)).toBe(0);
     } finally {
       await orm.close();

@@ -20,6 +20,13 @@ interface LoadMeasure {
   weekDrawnMs: number;
 }
 
+/** What the checks read of an element in the page (the project has no DOM types: the code runs in Chromium). */
+interface PageElement {
+  id: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
 // The page in a real browser, opened as Telegram opens a Mini App: the page URL with #tgWebAppData=… (the
 // initData Telegram signs) and the theme in the fragment. Telegram's own script is not loaded (offline).
 describe('the family view in headless Chromium', () => {
@@ -69,21 +76,21 @@ describe('the family view in headless Chromium', () => {
     measures.caregiverLight = measure;
     expect(await page.textContent('h1')).toBe("Margaret Smith's week");
     expect(await page.textContent('#adherence')).toBe('89%Margaret took 17 of 19 doses this week (1 late, 1 missed, 1 skipped).');
-    const marks = (date: string, medicine: string) => page.$$eval(`td[data-date="${date}"][data-medicine="${medicine}"] .mark`, (nodes) => nodes.map((n) => `${n.getAttribute('data-time')} ${n.getAttribute('data-mark')}`));
+    const marks = (date: string, medicine: string) => page.$$eval(`td[data-date="${date}"][data-medicine="${medicine}"] .mark`, (nodes: PageElement[]) => nodes.map((n) => `${n.getAttribute('data-time')} ${n.getAttribute('data-mark')}`));
     expect(await marks('2026-11-19', 'Metformin 500mg')).toEqual(['8:00 am missed', '8:00 pm taken']);
     expect(await marks('2026-11-21', 'Metformin 500mg')).toEqual(['8:00 am taken', '8:00 pm skipped']);
     expect(await marks('2026-11-23', 'Donepezil 5mg')).toEqual(['9:00 pm late']);
     expect(await marks('2026-11-25', 'Metformin 500mg')).toEqual(['8:00 am taken', '8:00 pm to-come']);
-    expect(await page.$$eval('#dose-grid thead th', (nodes) => nodes.map((n) => n.textContent))).toEqual(['Wed18', 'Thu19', 'Fri20', 'Sat21', 'Sun22', 'Mon23', 'Tue24', 'Today25']);
+    expect(await page.$$eval('#dose-grid thead th', (nodes: PageElement[]) => nodes.map((n) => n.textContent))).toEqual(['Wed18', 'Thu19', 'Fri20', 'Sat21', 'Sun22', 'Mon23', 'Tue24', 'Today25']);
     // Screen readers hear each day in words.
     expect(await page.textContent('td[data-date="2026-11-19"][data-medicine="Metformin 500mg"] .sr')).toBe('Thursday 19 November: 8:00 am missed, 8:00 pm taken');
     expect(await page.textContent('#week-chart svg')).toContain('Margaret took 17 of 19 doses this week');
-    const saturday = await page.$$eval('#coming h3', (nodes) => nodes.map((n) => n.textContent));
+    const saturday = await page.$$eval('#coming h3', (nodes: PageElement[]) => nodes.map((n) => n.textContent));
     expect(saturday).toContain('Saturday 28 November');
     expect(await page.textContent('#coming')).toMatch(/12:30 pmTable for 4 at The AnchorReference [A-Z0-9]{8}, confirmed/);
     expect(await page.textContent('#activities')).toContain('Sarah replied: Lovely! Say hello to Jean.');
     // The open alert comes first, with its button; the acknowledged one says who.
-    expect(await page.$$eval('main > section', (nodes) => nodes.map((n) => n.id))).toEqual(['alerts', 'doses', 'coming', 'activities']);
+    expect(await page.$$eval('main > section', (nodes: PageElement[]) => nodes.map((n) => n.id))).toEqual(['alerts', 'doses', 'coming', 'activities']);
     expect(await page.textContent('#alerts')).toContain('Sarah is on it, since Sunday 22 November at 9:14 am.');
     expect(await page.isVisible('#alerts button[data-action="acknowledge"]')).toBe(true);
     // The proof leaves the address bar once read.

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
 import { CaregiverLink } from '../../src/tasks/family/caregiver-link.entity.ts';

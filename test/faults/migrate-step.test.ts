@@ -46,7 +46,7 @@ describe('the one-shot migrate step before processes that do not migrate (MIGRAT
     expect(await liveness(port)).toBe(200);
     expect(await readiness(port)).toMatchObject({ status: 503, body: { checks: { database: 'ok', schema: expect.stringContaining('waiting for the migrate step') } } });
     // Waiting reads only: the schema does not exist until the migrate step creates it.
-    const present = await onTestDatabase((orm) => orm.em.getConnection().execute<{ n: string }[]>('select count(*) as n from pg_namespace where nspname = ?', [schema]));
+    const present = await onTestDatabase(async (orm) => (await orm.em.getConnection().execute('select count(*) as n from pg_namespace where nspname = ?', [schema])) as { n: string }[]);
     expect(Number(present[0]!.n)).toBe(0);
 
     const migrate = startAssistantProcess('src/cli/migrate.ts', env);

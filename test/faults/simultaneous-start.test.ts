@@ -58,10 +58,10 @@ describe('a front and three workers started at the same moment on a fresh schema
     outcome.alive = processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null).length;
     await Promise.all(processes.map((p) => p.stop()));
     const orm = await admin;
-    const rows: { name: string }[] = await orm.em
+    const rows = (await orm.em
       .getConnection()
       .execute(`select name from "${schema}"."mikro_orm_migrations" order by id`)
-      .catch(() => []);
+      .catch(() => [])) as { name: string }[];
     outcome.recorded = rows.map((r) => r.name);
     for (const p of processes) {
       const messages = p.logLines().map((l) => l['msg']);

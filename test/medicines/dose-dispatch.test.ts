@@ -20,12 +20,12 @@ async function startScheduler(storage: TestStorage, now: string, options: DoseDi
   const child = spawn(process.execPath, ['test/medicines/fixtures/dispatch-doses.ts', JSON.stringify({ database: storage.database, redis, now, options })], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.value !== 'ready') throw new Error(`scheduler process did not start: ${String(first.value)}`);
   return {
     go: async () => {
-      child.stdin!.write('go\n');
+      child.stdin.write('go\n');
       const counts = await lines.next();
       return JSON.parse(String(counts.value)) as DoseDispatchCounts;
     },

@@ -151,7 +151,7 @@ describe.each(MODES)('unanswered doses escalate (%s)', (mode) => {
       escalateUnansweredDoses(app.orm, delivery, at('2026-11-28T08:30:00Z'), { batchSize: 3 }),
       escalateUnansweredDoses(app.orm, delivery, at('2026-11-28T08:30:00Z'), { batchSize: 3 }),
     ]);
-    expect(counts[0]!.remindedAgain + counts[1]!.remindedAgain).toBe(10);
+    expect(counts[0].remindedAgain + counts[1].remindedAgain).toBe(10);
     for (const { account } of elders) expect(await texts(account.chatId)).toHaveLength(2);
   });
 });

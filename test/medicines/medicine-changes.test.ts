@@ -14,7 +14,7 @@ import { NOT_LINKED_REPLY } from '../../src/tasks/family/access.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
 import { anElder } from '../support/factories.ts';
-import { aFamilyMember, aSchedule, actorOf, appDelivery, at } from './medicine-factories.ts';
+import { aFamilyMember, aSchedule, actorOf, appDelivery } from './medicine-factories.ts';
 
 describe.each(MODES)('changing medicines by chat (%s)', (mode) => {
   let storage: TestStorage;

@@ -119,7 +119,7 @@ describe.each(MODES)('what the family group is told about doses (%s)', (mode) =>
     expect(replies).toContainEqual({ text: "Done. From now on I'll tell the family when Margaret takes a dose.", buttons: null });
     const view = settingsIn(replies) as { text: string; buttons: unknown[][] } | undefined;
     expect(view!.text).toContain('Tell the family when Margaret takes a dose: On');
-    expect(view!.buttons![0]).toEqual([{ label: 'Turn off: when Margaret takes a dose', data: `notify:${circle.id}:taken:off` }]);
+    expect(view!.buttons[0]).toEqual([{ label: 'Turn off: when Margaret takes a dose', data: `notify:${circle.id}:taken:off` }]);
     expect(await storedChoices(elder)).toEqual({ taken: true });
 
     // Taken with the button under the reminder …

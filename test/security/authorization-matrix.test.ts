@@ -125,7 +125,7 @@ describe.each(MODES)('the authorization matrix through the chat router (%s)', (m
       scheduleId: schedule.id,
       doseId: dose.id,
       alertId: alert.id,
-      bookingReference: booking.reference!,
+      bookingReference: booking.reference,
       copied: new Map(),
     };
   }

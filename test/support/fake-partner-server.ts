@@ -121,7 +121,7 @@ export class FakePartnerServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = raw ? JSON.parse(raw) : undefined;
     } catch {
@@ -129,7 +129,7 @@ export class FakePartnerServer {
     }
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
-    const header = (name: string): string | undefined => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    const header = (name: string): string | undefined => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
     this.requests.push({ method, path: url.pathname + url.search, authorization: header('authorization'), idempotencyKey: header('idempotency-key'), body });
 
     const send = (status: number, json: unknown, headers: Record<string, string> = {}): void => {

@@ -82,9 +82,11 @@ export const TELEGRAM_FAKE_LIMITS: FakeLimits = {
   group: { max: 20, windowMs: 60_000 },
 };
 
-const SEND_METHODS = new Set(['sendMessage', 'sendPhoto']);
 /** A chat whose person wrote this recently is being replied to, not sent a bulk notification. */
 const REPLY_WINDOW_MS = 60_000;
+
+/** A Bot API parameter read as text: a string as sent, a number (a chat id) as its digits, nothing otherwise. */
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
 
 /** A person for the fake's scripted updates. */
 export const aTelegramUser = (overrides: Partial<TgUser> = {}): TgUser => ({
@@ -324,7 +326,7 @@ export class FakeTelegramServer {
   }
 
   private async handle(method: string, p: Record<string, unknown>, res: ServerResponse): Promise<{ result: unknown } | ScriptedError> {
-    const chatId = p.chat_id === undefined ? undefined : String(p.chat_id);
+    const chatId = textOf(p.chat_id);
     const scripted = this.failures.findIndex((f) => f.method === method && (f.chatId === undefined || f.chatId === chatId));
     if (scripted >= 0 && this.failures[scripted]!.skip-- <= 0) return this.failures.splice(scripted, 1)[0]!.error;
     switch (method) {
@@ -332,10 +334,12 @@ export class FakeTelegramServer {
         return { result: { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } };
       case 'getUpdates':
         return this.getUpdates(p, res);
-      case 'setWebhook':
-        this.webhook = { url: String(p.url), ...(p.secret_token ? { secret: String(p.secret_token) } : {}) };
+      case 'setWebhook': {
+        const secret = textOf(p.secret_token);
+        this.webhook = { url: String(p.url), ...(secret ? { secret } : {}) };
         this.deliver();
         return { result: true };
+      }
       case 'deleteWebhook':
         this.webhook = undefined;
         if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') {
@@ -368,15 +372,15 @@ export class FakeTelegramServer {
       case 'setMyDescription':
       case 'setMyShortDescription': {
         const short = method === 'setMyShortDescription';
-        const text = String((short ? p.short_description : p.description) ?? '');
+        const text = textOf(short ? p.short_description : p.description) ?? '';
         if (text.length > (short ? 120 : 512)) return { error_code: 400, description: `Bad Request: ${short ? 'short ' : ''}description is too long` };
-        (short ? this.shortDescriptions : this.descriptions).set(String(p.language_code ?? ''), text);
+        (short ? this.shortDescriptions : this.descriptions).set(textOf(p.language_code) ?? '', text);
         return { result: true };
       }
       case 'getMyDescription':
-        return { result: { description: this.descriptions.get(String(p.language_code ?? '')) ?? '' } };
+        return { result: { description: this.descriptions.get(textOf(p.language_code) ?? '') ?? '' } };
       case 'getMyShortDescription':
-        return { result: { short_description: this.shortDescriptions.get(String(p.language_code ?? '')) ?? '' } };
+        return { result: { short_description: this.shortDescriptions.get(textOf(p.language_code) ?? '') ?? '' } };
       case 'answerCallbackQuery':
         return typeof p.callback_query_id === 'string' ? { result: true } : { error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' };
       default:
@@ -388,7 +392,7 @@ export class FakeTelegramServer {
   private myCommands(method: string, p: Record<string, unknown>): { result: unknown } | ScriptedError {
     const scope = (p.scope as { type?: string } | undefined)?.type ?? 'default';
     if (!['default', 'all_private_chats', 'all_group_chats', 'all_chat_administrators'].includes(scope)) return { error_code: 400, description: 'Bad Request: unsupported scope in the fake' };
-    const key = `${scope}/${String(p.language_code ?? '')}`;
+    const key = `${scope}/${textOf(p.language_code) ?? ''}`;
     if (method === 'getMyCommands') return { result: this.menus.get(key) ?? [] };
     if (method === 'deleteMyCommands') {
       this.menus.delete(key);
@@ -407,7 +411,7 @@ export class FakeTelegramServer {
   private sendMessage(method: string, chatId: string | undefined, p: Record<string, unknown>): { result: unknown } | ScriptedError {
     if (!chatId) return { error_code: 400, description: 'Bad Request: chat_id is empty' };
     if (this.blocked.has(chatId)) return { error_code: 403, description: 'Forbidden: bot was blocked by the user' };
-    const text = method === 'sendMessage' ? String(p.text ?? '') : undefined;
+    const text = method === 'sendMessage' ? (textOf(p.text) ?? '') : undefined;
     if (text !== undefined && text.trim().length === 0) return { error_code: 400, description: 'Bad Request: message text is empty' };
     if (text !== undefined && text.length > 4096) return { error_code: 400, description: 'Bad Request: message is too long' };
     if (typeof p.caption === 'string' && p.caption.length > 1024) return { error_code: 400, description: 'Bad Request: message caption is too long' };
@@ -509,7 +513,7 @@ export class FakeTelegramServer {
     const hook = this.webhook;
     if (!hook) return;
     for (let attempt = 0; attempt < 5; attempt++) {
-      let status = 0;
+      let status: number;
       try {
         const res = await fetch(hook.url, {
           method: 'POST',

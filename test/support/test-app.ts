@@ -96,7 +96,7 @@ export function useTestDatabase(mode: Mode): MikroORM {
     get(_target, key) {
       if (!orm) throw new Error('the test database opens in beforeAll: use it inside a test');
       const value: unknown = Reflect.get(orm, key, orm);
-      return typeof value === 'function' ? value.bind(orm) : value;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(orm) : value;
     },
   });
 }

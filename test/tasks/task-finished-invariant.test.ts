@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Task, TASK_STATUSES } from '../../src/tasks/task.entity.ts';
 import { MODES, useTestDatabase } from '../support/test-app.ts';

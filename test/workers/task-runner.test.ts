@@ -23,7 +23,7 @@ describe.each(MODES)('task runner (%s)', (mode) => {
     storage = testStorage(mode, { TASK_LEASE_MS: '1000' });
     // A front process: no BullMQ worker, so the test drives the runner by hand.
     app = await startTestApp(storage, { clock, channels: [new FakeChannel()], agent: unusedAgent, role: 'front' });
-    app.executor?.stop();
+    await app.executor?.stop();
   });
   afterAll(async () => {
     await app.stop();

@@ -44,7 +44,7 @@ const FIXES: Record<string, string> = {
 /** Every word of every phrase of the lexicon and the cues: what a typed word is corrected towards. */
 const VOCABULARY = new Set<string>();
 for (const concepts of [SYMPTOM_CONCEPTS, CUE_CONCEPTS]) {
-  for (const phrases of Object.values(concepts)) {
+  for (const phrases of Object.values<readonly string[]>(concepts)) {
     for (const phrase of phrases) for (const word of phrase.split(' ')) for (const form of word.split('/')) VOCABULARY.add(form.replace(/[?*]$/, ''));
   }
 }

@@ -49,7 +49,7 @@ export function understandEdit(
   };
 
   const momentKey = pending.tool === 'set_reminder' ? 'at' : 'start';
-  const current = typeof pending.args[momentKey] === 'string' ? (pending.args[momentKey] as string) : null;
+  const current = typeof pending.args[momentKey] === 'string' ? pending.args[momentKey] : null;
   const policy = POLICY[pending.tool];
   if (policy && (msg.when.times.length > 0 || msg.when.date || msg.when.relative)) {
     const currentDate = current?.slice(0, 10) ?? null;

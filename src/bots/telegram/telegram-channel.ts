@@ -234,7 +234,7 @@ export class TelegramChannel implements Channel {
         // A group upgraded to a supergroup has a new id; the family circle still has the old one.
         this.logger.warn({ chatId, movedTo: String(movedTo) }, 'telegram group moved to a new chat id; update the stored chat id');
         release();
-        return this.sendPart(String(movedTo), part, lane, true);
+        return await this.sendPart(String(movedTo), part, lane, true);
       }
       this.rateLimited(err, method, chatId);
       const mapped = toChannelSendError(err, chatId, method);

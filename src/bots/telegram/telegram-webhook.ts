@@ -14,7 +14,7 @@ const webhookOptions = z.object({
 });
 
 // Only the id is checked here: the secret header already shows the body came from Telegram.
-const updateShape = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
+const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 /**
  * Receives Telegram updates on the HTTP server: mounts POST `path` (by default the path of the webhook URL),

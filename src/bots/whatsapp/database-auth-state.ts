@@ -9,9 +9,9 @@ import { WhatsAppAuth } from './whatsapp-auth.entity.ts';
 export interface DatabaseAuthState {
   state: AuthenticationState;
   /** Writes the current credentials; Baileys mutates `state.creds` in place and emits `creds.update`. */
-  saveCreds(): Promise<void>;
+  saveCreds: () => Promise<void>;
   /** Removes everything stored for the session (after a logout the keys are worthless). */
-  clear(): Promise<void>;
+  clear: () => Promise<void>;
 }
 
 /** Stored credentials could not be read back; the session has to be linked again. */

@@ -242,7 +242,7 @@ class BookingMove implements ButtonAction {
         if (outcome.kind === 'unavailable') throw new SlotTakenError('the new time is taken');
         // A provider that cannot move a booking (a partner) now holds the new time too: let go of the old one.
         if (!provider.reschedule && previousRef && previousRef !== outcome.providerRef) {
-          await provider.cancel({ ...fresh, providerRef: previousRef } as Booking, venue, { em: tx, clock: this.deps.clock });
+          await provider.cancel({ ...fresh, providerRef: previousRef }, venue, { em: tx, clock: this.deps.clock });
         }
         fresh.status = outcome.kind === 'confirmed' ? 'confirmed' : 'requested';
         fresh.providerRef = outcome.providerRef;

@@ -152,7 +152,7 @@ async function moveBooking(ctx: TaskContext, booking: Booking, venue: Venue, sta
     outcome = provider.reschedule ? await provider.reschedule(request, pctx) : await provider.book(request, pctx);
     // Book the new time first, then let go of the old one: a retry books nothing twice (same key) and cancels again harmlessly.
     if (!provider.reschedule && outcome.kind !== 'unavailable' && previous.providerRef && previous.providerRef !== outcome.providerRef) {
-      await provider.cancel({ ...booking, providerRef: previous.providerRef } as Booking, venue, pctx);
+      await provider.cancel({ ...booking, providerRef: previous.providerRef }, venue, pctx);
     }
   } catch (err) {
     restore();

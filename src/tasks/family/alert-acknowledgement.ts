@@ -3,7 +3,7 @@ import { Alert } from './alert.entity.ts';
 import { Elder } from '../elders/elder.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
 import { findFamilyChats } from './family-notifier.ts';
-import { LINKED_ONLY, NotLinkedError, repliesUnlessNotLinked, requireLink } from './access.ts';
+import { LINKED_ONLY, repliesUnlessNotLinked, requireLink } from './access.ts';
 import { OutboxBatch, type DeliveryQueue } from '../../messaging/outbox.ts';
 import type { ActionReply, Actor, ButtonAction } from '../button-actions.ts';
 import type { Clock } from '../../lib/clock.ts';

@@ -139,11 +139,11 @@ async function answerDoses(orm: MikroORM, elder: Elder, day: 'today' | 'yesterda
   const byId = new Map(schedules.map((s) => [s.id, s]));
   // Doses not yet created as events (later today) come from the timetables; a past dose never sent did not
   // exist (the medicine was added later that day), so the timetables only count from a few minutes ago.
-  const rows = events.map((e) => ({ scheduleId: e.scheduleId, dueAt: e.dueAt, status: e.status as string }));
+  const rows: { scheduleId: string; dueAt: Date; status: string }[] = events.map((e) => ({ scheduleId: e.scheduleId, dueAt: e.dueAt, status: e.status }));
   const from = new Date(Math.max(start.toMillis(), now.getTime() - NOT_SENT_YET_MS) - 1);
   for (const s of active) {
     for (let d = nextDoseAfter(s, from); d && d.dueAt < end.toJSDate(); d = nextDoseAfter(s, d.dueAt)) {
-      if (!rows.some((r) => r.scheduleId === s.id && r.dueAt.getTime() === d!.dueAt.getTime())) rows.push({ scheduleId: s.id, dueAt: d.dueAt, status: 'planned' });
+      if (!rows.some((r) => r.scheduleId === s.id && r.dueAt.getTime() === d.dueAt.getTime())) rows.push({ scheduleId: s.id, dueAt: d.dueAt, status: 'planned' });
     }
   }
   const label = `${day === 'today' ? 'Today' : 'Yesterday'} (${start.toFormat('cccc d LLLL')})`;

@@ -30,7 +30,7 @@ function elderOwnedEntities(em: EntityManager): { name: string; entity: EntityNa
     .map((meta) => ({ name: meta.tableName, entity: meta.class as EntityName<object> }));
 }
 
-const byElder = (elderId: string): FilterQuery<object> => ({ elderId }) as FilterQuery<object>;
+const byElder = (elderId: string): FilterQuery<object> => ({ elderId });
 
 /** Everything the assistant keeps about an elder, as plain JSON; for the elder and their caregivers only. */
 export async function exportElderData(orm: MikroORM, request: { actorAccountId: string; elderId: string; now: Date }): Promise<Record<string, unknown>> {

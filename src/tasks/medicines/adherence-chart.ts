@@ -49,7 +49,17 @@ export function adherenceChartSpec(elderName: string, week: DoseWeek, surface: C
   const size = surface === 'png' ? { day: 84, row: 52, text: 15, title: 22, mark: 320, labels: 220 } : { day: 40, row: 40, text: 13, title: 17, mark: 150, labels: 150 };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: adherenceTitle(elderName, week), subtitle: sayRange(dates), anchor: 'start', fontSize: size.title, subtitleFontSize: size.text, color: ink, subtitleColor: ink, offset: 12 },
+    title: {
+      text: adherenceTitle(elderName, week),
+      subtitle: sayRange(dates),
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- Vega-Lite's title anchor; a title may also be a string, so the rule reads it as String.prototype.anchor
+      anchor: 'start',
+      fontSize: size.title,
+      subtitleFontSize: size.text,
+      color: ink,
+      subtitleColor: ink,
+      offset: 12,
+    },
     background: surface === 'png' ? '#ffffff' : null,
     padding: surface === 'png' ? 16 : 4,
     width: 7 * size.day,

@@ -180,7 +180,7 @@ export class PartnerProvider implements BookingProvider {
       this.logger?.warn({ venueId: venue.id, method, err: timedOut ? 'timeout' : String(err) }, 'partner request got no answer');
       throw new TaskRetryError(timedOut ? `partner ${method} timed out after ${this.timeoutMs} ms` : `partner ${method} failed: ${err instanceof Error ? err.message : String(err)}`, SERVER_ERROR_DELAY_MS);
     }
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : undefined;
     } catch {
