@@ -18,6 +18,8 @@ import type { ActionReply, Actor, ButtonActionRegistry, ChatCommandRegistry } fr
  */
 export interface Conversations {
   handle(actor: Actor, text: string): Promise<ActionReply[] | null>;
+  /** The question an elder in the middle of onboarding still has to answer (asked again after the assistant's answer). */
+  pendingQuestion?(actor: Actor): Promise<string | null>;
 }
 import type { Metrics } from '../http/metrics.ts';
 
@@ -130,6 +132,13 @@ export class MessageRouter {
           history,
           input: inbound.kind === 'message' ? { kind: 'text', text } : { kind: 'button', data: inbound.data },
         });
+        // She asked for something in the middle of onboarding: once the assistant has no question of its own
+        // open, the onboarding's question comes back (one question at a time).
+        const last = replies.at(-1);
+        if (actor && known.elder.onboardingStep !== null && last && !last.buttons && !last.text.includes('?')) {
+          const question = await this.conversations?.pendingQuestion?.(actor);
+          if (question) replies = [...replies, { text: question }];
+        }
       }
       await this.reply(chat, elderId, replies);
     } catch (err) {

@@ -55,6 +55,18 @@ describe.each(MODES)('family conversations through the router (%s)', (mode) => {
     await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'Peggy');
     expect((await textsTo('chat-new-elder')).at(-1)).toBe('Lovely to meet you, Peggy. Which town or city do you live in?');
     expect(await app.orm.em.fork().findOneOrFail(Elder, { name: 'Peggy' })).toMatchObject({ onboardingStep: 'city' });
+
+    // A request instead of her town: the assistant reads it back, her yes sets it, then the town question returns.
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'remind me to take the washing in at 6');
+    expect((await textsTo('chat-new-elder')).at(-1)).toBe('I\'ll remind you: "take the washing in" on Tuesday 24 November at 6:00 pm. Shall I set it?');
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'yes');
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'thank you dear');
+    expect((await textsTo('chat-new-elder')).slice(-2)).toEqual([
+      expect.not.stringContaining('?'),
+      'So that I get your times right: which town or city do you live in? (Or say "skip".)',
+    ]);
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'Leeds');
+    expect((await textsTo('chat-new-elder')).at(-1)).toMatch(/^So you're on London time/);
   });
 
   it('stays silent in a group that is no family circle', async () => {

@@ -113,6 +113,23 @@ describe.each(MODES)('onboarding a new elder in chat (%s database)', (mode) => {
     expect((await onboarding.startOnFirstGreeting(elderId, account.id, 'whatsapp', 'Good morning!'))?.[0]?.text).toMatch(/First, what's your name\?$/);
   });
 
+  it('leaves a request made instead of an answer to the assistant, and keeps its question for after', async () => {
+    const id = await newElder();
+    expect(await onboarding.answer(id, 'remind me to put the bins out at 7')).toBeNull();
+    expect(await onboarding.pendingQuestion(id)).toBe('Before I forget: what should I call you?');
+    await onboarding.answer(id, 'Edna');
+    expect(await onboarding.answer(id, 'book a table at the Red Lion for 2 tomorrow at 1pm')).toBeNull();
+    // A yes with no yes/no question of the onboarding open answers the assistant's read-back.
+    expect(await onboarding.answer(id, 'yes')).toBeNull();
+    expect(await elder(id)).toMatchObject({ onboardingStep: 'city', city: null });
+    expect(await onboarding.pendingQuestion(id)).toBe('So that I get your times right: which town or city do you live in? (Or say "skip".)');
+    // A town is an answer, even one the classifier might read as something else.
+    expect((await onboarding.answer(id, 'Reading'))![0]!.text).toMatch(/^So you're on London time/);
+    expect(await elder(id)).toMatchObject({ city: 'Reading', onboardingStep: 'confirm_timezone' });
+    expect((await onboarding.answer(id, 'yes'))![0]!.text).toMatch(/you're all set/);
+    expect(await onboarding.pendingQuestion(id)).toBeNull();
+  });
+
   it('lets the elder skip and keeps the default timezone', async () => {
     const id = await newElder();
     expect((await onboarding.answer(id, 'skip'))![0]!.text).toMatch(/I'll use London time for now/);

@@ -39,6 +39,11 @@ export class FamilyConversations {
     return this.fromFamily(actor, text);
   }
 
+  async pendingQuestion(actor: Actor): Promise<string | null> {
+    if (actor.account.role !== 'elder' || !actor.account.elderId || actor.chat.chatType === 'group') return null;
+    return this.deps.onboarding.pendingQuestion(actor.account.elderId);
+  }
+
   private async fromElder(actor: Actor, elderId: string, text: string): Promise<ActionReply[] | null> {
     // The elder was read at the start of this turn: only one in the middle of onboarding has an answer to give.
     const onboardingAnswer = actor.elder?.onboardingStep === null ? null : await this.deps.onboarding.answer(elderId, text);

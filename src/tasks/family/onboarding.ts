@@ -7,6 +7,9 @@ import type { ChannelName } from '../elders/channel-account.entity.ts';
 import type { ActionReply, Actor, ButtonAction } from '../button-actions.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { placeOfZone, timezoneForTown, timezonesForRegion, townName } from './city-timezones.ts';
+import { intentClassifier } from '../../agent/understanding/intent-classifier.ts';
+import { readMessage } from '../../agent/understanding/message.ts';
+import { makeClock } from '../../agent/understanding/clock.ts';
 
 /** What the assistant is and that the family sees reminders and alerts: said once, in two sentences. */
 export const ASSISTANT_INTRO =
@@ -15,6 +18,8 @@ export const ASSISTANT_INTRO =
 
 const ASK_NAME = "First, what's your name?";
 const ASK_REGION = 'Which country or region do you live in?';
+// How sure the intent classifier must be that an answer to an onboarding question is a request instead.
+const REQUEST_SCORE = 0.5;
 const GREETING = /^(?:hi|hiya|hello|hey|hallo|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|howdy|greetings)\b[\s\p{L},.!?']{0,40}$/iu;
 const SKIP = /^(?:skip|later|not now|no thanks|never ?mind)[.!]*$/i;
 const YES = /^(?:y|yes|yeah|yep|yup|correct|right|that's right|thats right|it is|yes please|ok|okay)[.!]*$/i;
@@ -92,6 +97,9 @@ export class Onboarding {
       await em.nativeUpdate(Elder, { id: elder.id }, { onboardingStep: null, proposedTimezone: null });
       return [{ text: `No problem. I'll use ${placeOfZone(elder.timezone)} time for now; send /start whenever you'd like to tell me your town.` }];
     }
+    // She asked for something instead of answering (or answered the assistant's own question): the assistant
+    // answers that, and the onboarding question waits (the router asks it again once she has her answer).
+    if (this.notAnAnswer(elder, elder.onboardingStep, text)) return null;
     switch (elder.onboardingStep) {
       case 'name': {
         const name = parseElderName(text);
@@ -108,6 +116,45 @@ export class Onboarding {
       case 'region':
         return this.region(elder, text);
     }
+  }
+
+  /**
+   * The question an elder in the middle of onboarding still has to answer, to ask again after the assistant
+   * answered something else; null when she is not being onboarded.
+   */
+  async pendingQuestion(elderId: string): Promise<string | null> {
+    const elder = await this.orm.em.fork().findOne(Elder, { id: elderId }, { fields: ['onboardingStep'] });
+    switch (elder?.onboardingStep ?? null) {
+      case 'name':
+        return 'Before I forget: what should I call you?';
+      case 'city':
+      case 'confirm_timezone':
+        return 'So that I get your times right: which town or city do you live in? (Or say "skip".)';
+      case 'region':
+        return `So that I get your times right: ${ASK_REGION.charAt(0).toLowerCase()}${ASK_REGION.slice(1)} (Or say "skip".)`;
+      case null:
+        return null;
+    }
+  }
+
+  /**
+   * True when the text is not an answer to the onboarding question: a request or small talk for the assistant
+   * ("remind me to take the washing in at 6", "thank you dear", which the intent classifier ranks as a tool or
+   * chat) that is neither a town it knows nor said as a place ("I live in …"), or a yes or no while no yes/no
+   * question of the onboarding is open (it answers the assistant's read-back).
+   */
+  private notAnAnswer(elder: Elder, step: NonNullable<Elder['onboardingStep']>, text: string): boolean {
+    const t = text.trim();
+    if (step !== 'confirm_timezone' && (YES.test(t) || NO.test(t))) return true;
+    if (step !== 'name' && (timezoneForTown(townName(t)) !== null || townName(t) !== t)) return false;
+    if (step === 'name' && parseElderName(t) !== null && t.split(/\s+/).length <= 3) return false;
+    // A word or two ("what?", "Wagga Wagga") is taken as an answer (asked again, or looked up).
+    if (t.split(/\s+/).length < 3) return false;
+    const wallClock = DateTime.fromJSDate(this.clock.now(), { zone: elder.timezone }).toFormat("yyyy-MM-dd'T'HH:mm");
+    const [best] = intentClassifier().rank(readMessage(t, makeClock(wallClock, elder.timezone)));
+    if (!best || best.score < REQUEST_SCORE || best.intent === 'out_of_scope') return false;
+    // Small talk ("thank you dear") is no town either; while her name is asked, only a request goes past.
+    return best.intent !== 'chat' || step !== 'name';
   }
 
   /** The elder's yes or no to the timezone read back, or a zone they picked from buttons. */
