@@ -121,6 +121,7 @@ describe.each(MODES)('onboarding a new elder in chat (%s database)', (mode) => {
     expect(await onboarding.answer(id, 'book a table at the Red Lion for 2 tomorrow at 1pm')).toBeNull();
     // A yes with no yes/no question of the onboarding open answers the assistant's read-back.
     expect(await onboarding.answer(id, 'yes')).toBeNull();
+    expect(await onboarding.answer(id, 'thanks')).toBeNull();
     expect(await elder(id)).toMatchObject({ onboardingStep: 'city', city: null });
     expect(await onboarding.pendingQuestion(id)).toBe('So that I get your times right: which town or city do you live in? (Or say "skip".)');
     // A town is an answer, even one the classifier might read as something else.

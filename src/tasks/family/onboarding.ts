@@ -10,6 +10,7 @@ import { placeOfZone, timezoneForTown, timezonesForRegion, townName } from './ci
 import { intentClassifier } from '../../agent/understanding/intent-classifier.ts';
 import { readMessage } from '../../agent/understanding/message.ts';
 import { makeClock } from '../../agent/understanding/clock.ts';
+import { classifyChat } from '../../agent/understanding/chat.ts';
 
 /** What the assistant is and that the family sees reminders and alerts: said once, in two sentences. */
 export const ASSISTANT_INTRO =
@@ -145,9 +146,11 @@ export class Onboarding {
    */
   private notAnAnswer(elder: Elder, step: NonNullable<Elder['onboardingStep']>, text: string): boolean {
     const t = text.trim();
-    if (step !== 'confirm_timezone' && (YES.test(t) || NO.test(t))) return true;
+    if (YES.test(t) || NO.test(t)) return step !== 'confirm_timezone';
     if (step !== 'name' && (timezoneForTown(townName(t)) !== null || townName(t) !== t)) return false;
     if (step === 'name' && parseElderName(t) !== null && t.split(/\s+/).length <= 3) return false;
+    // Thanks, a greeting or "lovely" while her town is asked answer the assistant, not the question.
+    if (step !== 'name' && ['greeting', 'thanks', 'smalltalk'].includes(classifyChat(t.toLowerCase()))) return true;
     // A word or two ("what?", "Wagga Wagga") is taken as an answer (asked again, or looked up).
     if (t.split(/\s+/).length < 3) return false;
     const wallClock = DateTime.fromJSDate(this.clock.now(), { zone: elder.timezone }).toFormat("yyyy-MM-dd'T'HH:mm");
