@@ -6,9 +6,13 @@ const RELATIVES =
   "family|family circle|families|daughters?|sons?|kids|children|child|grandkids|grandchildren|grandsons?|granddaughters?|husband|wife|partner|sisters?|brothers?|nieces?|nephews?|everyone|everybody|all of them|carers?|caregivers?|folks|mum|mom|dad|loved ones|daughter-in-law|son-in-law|girls|boys|lot";
 /** "tell my daughter", "let the family know", "message my son Raj", "ask Sarah to". */
 const NOTIFY = new RegExp(
-  `\\b(?:tell|inform|let|message|text|send (?:a )?(?:message|text|note|word)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
+  `\\b(?:tell|inform|let|message|text|send (?:a )?(?:message|text|note|word|line)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert|(?:pass|hand) (?:(?:it|this|that|the news|the message|a message|word) )?on to|get (?:(?:a|the) )?(?:word|message|note|news) (?:to|through to)|drop (?:a (?:line|note|message|text) to)?)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
 );
-const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+(?:(?:our|my)\s+)?([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
+const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+(?:(?:our|my)\s+)?([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b)|\s*[:\u2013-]\s)/;
+/** A relative who should come to know something: "I want my son to know …", "make sure my daughter knows …". */
+const TO_KNOW = new RegExp(
+  `\\b(?:(?:want|wants|like|need|would like|'d like|wish)\\s+((?:(?:my|our|the|all|all my|the whole)\\s+)*(?:${RELATIVES}))\\s+to (?:know|hear|be told)|make sure\\s+(?:that\\s+)?((?:(?:my|our|the|all|all my|the whole)\\s+)*(?:${RELATIVES}))\\s+(?:knows?|hears?|is told|are told|gets? the message))\\b`,
+);
 const URGENT = /\b(?:urgent|urgently|asap|a\.s\.a\.p|as soon as possible|right away|right now|immediately|straight away|emergency|quickly|it's important|very important)\b/i;
 
 /** Where the recipient part of a family message ends, or -1 when the message is not for the family. */
@@ -19,6 +23,8 @@ function recipientEnd(msg: Message): number {
     const name = /^\s+[A-Z][a-z]+\b/.exec(msg.text.slice(end));
     return name && !/^\s+(?:I|I'm|I've)\b/.test(name[0]) ? end + name[0].length : end;
   }
+  const toKnow = TO_KNOW.exec(msg.lower);
+  if (toKnow) return toKnow.index + toKnow[0].length;
   const named = NAMED.exec(msg.text);
   if (named && !/^(?:I|Me|You|Him|Her|Them|Us|It|The)$/.test(named[1] ?? '')) return named.index + named[0].length;
   return -1;
@@ -35,10 +41,10 @@ export function buildNotification(msg: Message): Understanding {
   const end = recipientEnd(msg);
   let message = end >= 0 ? msg.text.slice(end) : msg.text;
   message = message
-    .replace(/^\s*(?:know\b)?/i, '')
+    .replace(/^\s*(?:knows?\b|hears?\b|gets? to know\b)?/i, '')
     .replace(URGENT, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/^[\s,:;-]*(?:(?:that|please|for me|to say|saying|about|know|something|a message|some news|a few things|a thing)\b[\s,.:;-]*)*/i, '')
+    .replace(/^[\s,:;-]*(?:(?:that|please|for me|to say|saying|about|know|something|a message|a line|a note|a text|word|some news|a few things|a thing)\b[\s,.:;-]*)*/i, '')
     .replace(/[\s,]*(?:please|thanks|thank you|for me)?[\s.!]*$/i, '')
     .trim();
   const args: Record<string, unknown> = {};

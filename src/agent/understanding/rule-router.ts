@@ -52,7 +52,7 @@ function isCancellation(msg: Message): boolean {
 }
 
 /** Words that call a booking off: "cancel", "call off", "can't make it", "nix", "no longer need", "take off". */
-const CALL_OFF = /\b(?:nix|drop|scratch|ditch|forget|remove|delete|take (?:off|away)|undo|not going|no longer|don't need|do not need|won't need|won't be (?:needing|coming|going))\b/;
+const CALL_OFF = /\b(?:nix|drop|scratch|ditch|forget|remove|delete|take (?:off|away)|take (?:me|us|my name|our names?) (?:off|out)|strike (?:it|that|me|us) off|count (?:me|us) out|pull out of|back out of|give (?:it|that|the \w+) a miss|undo|not going|no longer|don't need|do not need|won't need|won't be (?:needing|coming|going)|(?:don't|do not) want (?:the|my|that|our) (?:table|booking|appointment|reservation)|changed? (?:my|our) minds? about|rather not go)\b/;
 
 /** True when the message says to call a booking off, in any of the usual words. */
 export function saysCancel(lower: string): boolean {

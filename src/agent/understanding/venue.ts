@@ -53,7 +53,7 @@ function readName(rest: string, capitals: boolean): string {
     const raw = tokens[i] ?? '';
     const word = bare(raw);
     const lower = word.toLowerCase();
-    if (word.length === 0 || /\d/.test(word) || !/[a-z]/i.test(word)) break;
+    if (word.length === 0 || /\d/.test(word) || (!/[a-z]/i.test(word) && word !== '&')) break;
     const next = bare(tokens[i + 1] ?? '');
     if (JOINERS.has(lower) && taken.length > 0) {
       const nextOk = (capitals ? isCapitalised(next) : next.length > 0 && !STOP.has(next.toLowerCase()) && !/\d/.test(next))
