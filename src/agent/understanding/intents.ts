@@ -34,7 +34,9 @@ const DOSE_NOT_TAKEN = /\b(?:not going to|won't|will not|skip\w*|not taking|not 
 const aboutSomeoneElse = (lower: string): boolean =>
   /^(?:the|a|an|this|that|these|those|it|they|he|she|his|her|their|there|some|all)\b/.test(lower.trim()) &&
   !/\b(?:i|i'm|i've|i'd|me|my|myself|we|we've|we're|us|our)\b/.test(lower);
-const plansMedicine = (lower: string): boolean => PLANS_MEDICINE.test(lower) && !DOSE_NOT_TAKEN.test(lower);
+/** "I've not had my Telma yet", "haven't taken them yet": a dose still to come, neither taken nor skipped. */
+const NOT_YET = /\b(?:not|haven't|have not|hasn't|n't)\s+(?:yet\s+)?(?:had|taken|took|done)\b.*\byet\b|\b(?:not|haven't|have not)\s+yet\s+(?:had|taken)\b/;
+const plansMedicine = (lower: string): boolean => NOT_YET.test(lower) || (PLANS_MEDICINE.test(lower) && !DOSE_NOT_TAKEN.test(lower));
 
 /**
  * What the rules must find before a tool is acted on (see decideIntent). Lacking it, the assistant offers the

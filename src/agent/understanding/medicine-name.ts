@@ -98,7 +98,7 @@ const NUMBERED_THINGS =
   /^(?:table|tables|room|bus|number|flat|platform|gate|page|chapter|level|floor|section|aisle|seat|row|ward|bed|channel|route|junction|exit|terminal|apartment|unit|suite|house|party|group|for|at|to|by|in|on|of|and|or|the|take|add|had|took|have|give|about|around|every|only|just|after|before|till|until|from|with|me|us|aged|age|top|under|over|about|nearly|almost|than)$/i;
 /** A brand written with its strength but no unit: "Brandex 40", "Calcimax 500 tablet", "Dolorin Forte 2 tablets". */
 const NAME_WITH_STRENGTH =
-  /\b([A-Z][a-zA-Z-]{2,}(?:\s+[A-Z][a-z]+)?)\s+(\d{1,4}(?:\.\d+)?)\b(?!\s*(?:am|pm|o'clock|[:.]\d|people|persons|of us|guests|minutes?|mins|hours?|days?|weeks?|months?|years?|times|st\b|nd\b|rd\b|th\b|%|miles?|km|steps|pounds|dollars|euros|kg|lbs?|goals|points))/;
+  /\b([A-Z][a-zA-Z-]{2,}(?:\s+(?:[A-Z][a-z]+|[A-Z]{1,3}))?)\s+(\d{1,4}(?:\.\d+)?)\b(?!\s*(?:am|pm|o'clock|[:.]\d|people|persons|of us|guests|minutes?|mins|hours?|days?|weeks?|months?|years?|times|st\b|nd\b|rd\b|th\b|%|miles?|km|steps|pounds|dollars|euros|kg|lbs?|goals|points))/;
 
 /** True when a capitalised name, or a drug-like word in lower case, comes with a strength ("Telma 40", "glycomet 500"): how brands are written. */
 export function namesWithStrength(text: string): boolean {

@@ -35,7 +35,7 @@ const SCHEDULE: RegExp[] = [
   /\b(?:do|shall|must) i (?:need to|have to|got to) be (?:anywhere|somewhere)\b|\bwhere (?:do|should) i (?:need to |have to )?be\b.{0,20}\b(?:today|tomorrow|tonight|on \w+day)\b|\bwhat(?:'s| is) left (?:to do |for me )?(?:for |on )?(?:today|tonight|this (?:morning|afternoon|evening))\b/,
   /\b(?:my|the) (?:schedule|diary|calendar|agenda|plans|appointments|bookings|reminders)\b.{0,20}(?:\?|today|tomorrow|for)|\b(?:show|read|check|tell me|what's|what is|what are|go through)\b.{0,15}\b(?:my|the) (?:schedule|diary|calendar|agenda|plans|appointments|bookings|reminders|medicines|pills|tablets)\b/,
   /\bwhen(?:'s| is| are| do i (?:take|have)| should i (?:take|have))\b.{0,20}\b(?:next|my)\b.{0,30}\b(?:pills?|tablets?|medicines?|medication|doses?|meds|appointment|booking|reservation|reminder|haircut|table|injection|inhaler|drops)\b/,
-  /\bwhat time (?:is|are) (?:my|the)\b/,
+  /\bwhat time(?:'s| is| are) (?:my|the)\b/,
   /\bwhat (?:appointments|bookings|plans|reminders)\b|\bany (?:appointments|bookings|plans|reminders)\b.{0,30}\?/,
   /^(?:is|are) my \w+(?: \w+)? (?:today|tomorrow|tonight|on \w+day|this \w+|at \d)/,
   /\bwhat (?:pills|tablets|medicines?|meds|medication) (?:do|have) i (?:take|got|have)\b/,
