@@ -41,8 +41,10 @@ export function findService(lower: string): string | null {
       return service === 'hair cut' ? 'haircut' : service;
     }
   }
-  return null;
+  const doing = /\b(roots|nails|eyebrows|brows|hair)\s+(?:doing|done|seeing to)\b/.exec(lower)?.[1];
+  return doing ? (SERVICE_OF_PART[doing] ?? null) : null;
 }
+const SERVICE_OF_PART: Record<string, string> = { roots: 'roots done', nails: 'nails', eyebrows: 'eyebrows', brows: 'eyebrows', hair: 'hair done' };
 
 const venueOf = (msg: Message): { venue: string; exact: boolean } | null => {
   const match = findVenue(venueText(msg.text, msg.when.spans));

@@ -47,8 +47,9 @@ const plansMedicine = (lower: string): boolean => NOT_YET.test(lower) || (PLANS_
 const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lacking: string; against?: string }>> = {
   notify_family: { check: (msg) => either(isFamilyMessage(msg)), lacking: 'nobody to tell is named' },
   log_dose: {
-    check: (msg) => either(mentionsDose(msg) && tellsOfSomething(msg) && !plansMedicine(msg.lower)),
-    lacking: 'no medicine is named, it asks, or it plans a medicine rather than reporting a dose',
+    check: (msg) => (plansMedicine(msg.lower) ? 'against' : either(mentionsDose(msg) && tellsOfSomething(msg))),
+    lacking: 'no medicine is named, or it asks',
+    against: 'a medicine still to be started or not yet taken, not a dose to note down',
   },
   add_medication: { check: (msg) => either(soundsLikeMedicine(msg)), lacking: 'nothing says it is a medicine' },
   cancel_booking: { check: (msg) => either(callsOffBooking(msg)), lacking: 'nothing called off is a booking' },

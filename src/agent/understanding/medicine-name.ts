@@ -77,6 +77,10 @@ export function findDoseObject(text: string): string | null {
   return capitalise(word);
 }
 
+/** A capitalised name right after or before a kind of medicine: "inhaler Symbicort", "Tab. Montair", "Voltarol gel". */
+const BESIDE_MEDICINE_NOUN =
+  /\b(?:inhaler|puffer|tablets?|tab\.?|capsules?|cap\.?|syrup|drops|cream|gel|spray|injection|patch)\s+([A-Z][a-zA-Z-]{3,})\b|\b([A-Z][a-zA-Z-]{3,})\s+(?:inhaler|puffer|syrup|eye drops|ear drops|drops|cream|gel|spray|injection|patch)\b/;
+
 /** True when a single word looks like the name of a drug rather than an ordinary word. */
 export function isDrugWord(word: string, strongOnly: boolean): boolean {
   const lower = word.toLowerCase();
@@ -146,6 +150,11 @@ export function findMedicine(text: string): MedicineMatch | null {
   }
   const added = /\b(?:[Pp]ut|[Aa]dd|[Ss]et up|[Ss]tart|[Ss]tarted|[Ss]tarting|[Pp]ut me on|on)\s+(?:my\s+|the\s+)?([A-Z][a-z]{3,})\b(?!')/.exec(text)?.[1];
   if (added && !NOT_MEDICINE.has(added.toLowerCase()) && !EVERYDAY_THINGS.has(added.toLowerCase())) return { name: added, generic: false, exact: false };
+  const beside = BESIDE_MEDICINE_NOUN.exec(text);
+  const besideName = beside?.[1] ?? beside?.[2];
+  if (besideName && !NOT_MEDICINE.has(besideName.toLowerCase()) && !EVERYDAY_THINGS.has(besideName.toLowerCase())) {
+    return { name: besideName, generic: false, exact: false };
+  }
   const medicineTalk = MEDICINE_NOUNS.test(lower) || DOSE.test(text);
   const capital = medicineTalk ? words.slice(1).find((w) => /^[A-Z][a-z]{3,}$/.test(w) && isDrugWord(w, false)) : undefined;
   if (capital) return { name: capital, generic: false, exact: false };
