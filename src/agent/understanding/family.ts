@@ -30,8 +30,13 @@ function recipientEnd(msg: Message): number {
   return -1;
 }
 
+/** She will tell them herself, or asks that nobody be told: "I'll tell my daughter myself", "let me ask my husband", "don't tell anyone". */
+const SHE_TELLS_THEM_HERSELF =
+  /\b(?:i'll|i will|i'm going to|i am going to|i can|i could|i'd rather|let me|i shall|i'll just)\s+(?:\w+\s+)?(?:tell|message|text|let|ring|call|inform|ask|phone)\b|^(?:(?:no|oh|please|and|but|so|actually)[,!.]?\s+)*(?:don't|do not|never|no need to)\s+(?:tell|let|message|text|inform|bother)\b/;
+
 /** True when the message asks to pass something on to the family. */
 export function isFamilyMessage(msg: Message): boolean {
+  if (SHE_TELLS_THEM_HERSELF.test(msg.lower)) return false;
   if (/\btell me\b|\blet me know\b|\bremind me\b/.test(msg.lower) && recipientEnd(msg) < 0) return false;
   return recipientEnd(msg) >= 0;
 }

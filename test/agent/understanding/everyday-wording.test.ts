@@ -82,3 +82,19 @@ describe('activities and searches', () => {
     expect(understand(aMessage("I'm looking for the film about the lighthouse keeper"))).not.toMatchObject({ kind: 'tool', tool: 'share_activity' });
   });
 });
+
+describe('talk that must not become an action', () => {
+  it('logs no dose from long ago or someone else\'s', () => {
+    expect(understand(aMessage('years ago I used to take digoxin'))).not.toMatchObject({ tool: 'log_dose' });
+    expect(understand(aMessage('my husband is taking his tablets now'))).not.toMatchObject({ tool: 'log_dose' });
+  });
+
+  it('shares nothing a friend did', () => {
+    expect(understand(aMessage('my friend had her nails painted bright red yesterday'))).not.toMatchObject({ kind: 'tool', tool: 'share_activity' });
+  });
+
+  it('tells no one when she will tell them herself or says not to', () => {
+    expect(understand(aMessage("I'll ring my son myself later"))).not.toMatchObject({ kind: 'tool', tool: 'notify_family' });
+    expect(understand(aMessage("please don't tell my daughter about the fall last year"))).not.toMatchObject({ kind: 'tool', tool: 'notify_family' });
+  });
+});
