@@ -20,8 +20,19 @@ export function findBookingNotes(lower: string): string | null {
   return notes.length > 0 ? notes.join(', ') : null;
 }
 
+/** A treatment told as what is done to her ("my hair permed", "my eyebrows threaded", "my beard trimmed"). */
+const SERVICE_DONE =
+  /\b(?:hair|it|eyebrows|brows|legs|beard|nails|toenails|roots)\s+(?:done\s+and\s+)?(permed|coloured|colored|dyed|tinted|trimmed|threaded|waxed|blow[- ]?dried|highlighted|cut|shaved|painted|manicured|styled|set)\b/;
+const SERVICE_OF_VERB: Record<string, string> = {
+  permed: 'perm', coloured: 'colour', colored: 'color', dyed: 'dye', tinted: 'tint', trimmed: 'trim', threaded: 'threading',
+  waxed: 'waxing', blowdried: 'blow dry', highlighted: 'highlights', cut: 'haircut', shaved: 'shave', painted: 'nails',
+  manicured: 'manicure', styled: 'style', set: 'set',
+};
+
 /** Finds the treatment of a salon booking as a short lowercase phrase ("haircut", "wash and blow dry"). */
 export function findService(lower: string): string | null {
+  const done = SERVICE_DONE.exec(lower);
+  if (done?.[1]) return SERVICE_OF_VERB[done[1].replace(/[- ]/g, '')] ?? null;
   for (const { service, re } of SERVICE_PATTERNS) {
     if (re.test(lower)) {
       if (service === 'set' && !/\b(?:shampoo|wash) and set\b|\bhair set\b|\ba set\b/.test(lower)) continue;
@@ -30,8 +41,10 @@ export function findService(lower: string): string | null {
       return service === 'hair cut' ? 'haircut' : service;
     }
   }
-  return null;
+  const doing = /\b(roots|nails|eyebrows|brows|hair)\s+(?:doing|done|seeing to)\b/.exec(lower)?.[1];
+  return doing ? (SERVICE_OF_PART[doing] ?? null) : null;
 }
+const SERVICE_OF_PART: Record<string, string> = { roots: 'roots done', nails: 'nails', eyebrows: 'eyebrows', brows: 'eyebrows', hair: 'hair done' };
 
 const venueOf = (msg: Message): { venue: string; exact: boolean } | null => {
   const match = findVenue(venueText(msg.text, msg.when.spans));

@@ -55,19 +55,21 @@ interface DateRule {
 }
 
 const RULES: DateRule[] = [
+  {
+    // "in 3 days", "in a week's time", "2 days from now", "a week from today", "a fortnight from now".
+    re: new RegExp(`\\b(?:in (${NUMBER}) (days?|weeks?|fortnights?)(?:'s? time| time)?|(${NUMBER}) (days?|weeks?|fortnights?) (?:from (?:now|today)|hence))\\b`, 'g'),
+    rank: 3,
+    read: (m, c) => {
+      const n = parseNumber(m[1] ?? m[3] ?? '');
+      const unit = m[2] ?? m[4] ?? '';
+      return n === undefined ? null : dayOffset(c, unit.startsWith('week') ? n * 7 : unit.startsWith('fortnight') ? n * 14 : n);
+    },
+  },
+  { re: /\ba week (?:from )?(today|tomorrow)\b/g, rank: 3, read: (m, c) => dayOffset(c, m[1] === 'today' ? 7 : 8) },
   { re: /\b(?:the )?day after tomorrow\b/g, rank: 3, read: (_m, c) => dayOffset(c, 2) },
   { re: /\btomorrow\b/g, rank: 3, read: (_m, c) => dayOffset(c, 1) },
   { re: /\byesterday\b/g, rank: 3, read: (_m, c) => dayOffset(c, -1) },
   { re: /\b(?:today|tonight|this (?:morning|afternoon|evening)|later today)\b/g, rank: 3, read: (_m, c) => dayOffset(c, 0) },
-  {
-    re: new RegExp(`\\bin (${NUMBER}) (days?|weeks?)(?: time)?\\b`, 'g'),
-    rank: 3,
-    read: (m, c) => {
-      const n = parseNumber(m[1] ?? '');
-      return n === undefined ? null : dayOffset(c, (m[2] ?? '').startsWith('week') ? n * 7 : n);
-    },
-  },
-  { re: /\ba week (today|tomorrow)\b/g, rank: 3, read: (m, c) => dayOffset(c, m[1] === 'today' ? 7 : 8) },
   {
     re: new RegExp(`\\b(?:on )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)\\b(?!\\s*(?:of\\s+)?(?:${MONTHS}))`, 'g'),
     rank: 4,

@@ -6,9 +6,13 @@ const RELATIVES =
   "family|family circle|families|daughters?|sons?|kids|children|child|grandkids|grandchildren|grandsons?|granddaughters?|husband|wife|partner|sisters?|brothers?|nieces?|nephews?|everyone|everybody|all of them|carers?|caregivers?|folks|mum|mom|dad|loved ones|daughter-in-law|son-in-law|girls|boys|lot";
 /** "tell my daughter", "let the family know", "message my son Raj", "ask Sarah to". */
 const NOTIFY = new RegExp(
-  `\\b(?:tell|inform|let|message|text|send (?:a )?(?:message|text|note|word)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
+  `\\b(?:tell|telling|inform|informing|let|letting|message|messaging|text|texting|get hold of|send (?:a )?(?:message|text|note|word|line)(?: to)?|send|ask|remind|warn|update|write to|email|ping|contact|notify|alert|(?:pass|hand) (?:(?:it|this|that|the news|the message|a message|word) )?(?:on|along|over)? ?to|get (?:(?:a|the) )?(?:word|message|note|news) (?:to|through to)|drop (?:a (?:line|note|message|text) to)?)\\s+((?:(?:my|our|the|all|of|all my|the whole)\\s+)*(?:${RELATIVES})(?:\\s+(?:and|&)\\s+(?:my\\s+|the\\s+)?(?:${RELATIVES}))?)\\b`,
 );
-const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+(?:(?:our|my)\s+)?([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b))/;
+const NAMED = /\b(?:[Tt]ell|[Ii]nform|[Mm]essage|[Tt]ext|[Aa]sk|[Ll]et|[Ss]end|[Rr]emind|[Ww]arn)\s+(?:(?:our|my)\s+)?([A-Z][a-z]+)\b(?=\s+(?:know|that|[Ii]\b|[Ii]'m|[Ii]'ve|we|to\b|the\b|my\b|about\b|not\b|what\b|how\b|when\b)|\s*[:\u2013-]\s)/;
+/** A relative who should come to know something: "I want my son to know …", "make sure my daughter knows …". */
+const TO_KNOW = new RegExp(
+  `\\b(?:(?:want|wants|like|need|would like|'d like|wish)\\s+((?:(?:my|our|the|all|all my|the whole)\\s+)*(?:${RELATIVES}))\\s+to (?:know|hear|be told)|make sure\\s+(?:that\\s+)?((?:(?:my|our|the|all|all my|the whole)\\s+)*(?:${RELATIVES}))\\s+(?:knows?|hears?|is told|are told|gets? the message))\\b`,
+);
 const URGENT = /\b(?:urgent|urgently|asap|a\.s\.a\.p|as soon as possible|right away|right now|immediately|straight away|emergency|quickly|it's important|very important)\b/i;
 
 /** Where the recipient part of a family message ends, or -1 when the message is not for the family. */
@@ -19,13 +23,20 @@ function recipientEnd(msg: Message): number {
     const name = /^\s+[A-Z][a-z]+\b/.exec(msg.text.slice(end));
     return name && !/^\s+(?:I|I'm|I've)\b/.test(name[0]) ? end + name[0].length : end;
   }
+  const toKnow = TO_KNOW.exec(msg.lower);
+  if (toKnow) return toKnow.index + toKnow[0].length;
   const named = NAMED.exec(msg.text);
   if (named && !/^(?:I|Me|You|Him|Her|Them|Us|It|The)$/.test(named[1] ?? '')) return named.index + named[0].length;
   return -1;
 }
 
+/** She will tell them herself, or asks that nobody be told: "I'll tell my daughter myself", "let me ask my husband", "don't tell anyone". */
+const SHE_TELLS_THEM_HERSELF =
+  /\b(?:i'll|i will|i'm going to|i am going to|i can|i could|i'd rather|let me|i shall|i'll just)\s+(?:\w+\s+)?(?:tell|message|text|let|ring|call|inform|ask|phone)\b|^(?:(?:no|oh|please|and|but|so|actually)[,!.]?\s+)*(?:don't|do not|never|no need to)\s+(?:tell|let|message|text|inform|bother)\b/;
+
 /** True when the message asks to pass something on to the family. */
 export function isFamilyMessage(msg: Message): boolean {
+  if (SHE_TELLS_THEM_HERSELF.test(msg.lower)) return false;
   if (/\btell me\b|\blet me know\b|\bremind me\b/.test(msg.lower) && recipientEnd(msg) < 0) return false;
   return recipientEnd(msg) >= 0;
 }
@@ -35,10 +46,10 @@ export function buildNotification(msg: Message): Understanding {
   const end = recipientEnd(msg);
   let message = end >= 0 ? msg.text.slice(end) : msg.text;
   message = message
-    .replace(/^\s*(?:know\b)?/i, '')
+    .replace(/^\s*(?:knows?\b|hears?\b|gets? to know\b)?/i, '')
     .replace(URGENT, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/^[\s,:;-]*(?:(?:that|please|for me|to say|saying|about|know|something|a message|some news|a few things|a thing)\b[\s,.:;-]*)*/i, '')
+    .replace(/^[\s,:;-]*(?:(?:that|please|for me|to say|saying|about|know|(?:and )?(?:tell|ask|let) (?:him|her|them)(?: know)?|and say|something|a message|a line|a note|a text|word|some news|a few things|a thing)\b[\s,.:;-]*)*/i, '')
     .replace(/[\s,]*(?:please|thanks|thank you|for me)?[\s.!]*$/i, '')
     .trim();
   const args: Record<string, unknown> = {};
@@ -70,7 +81,7 @@ export function isActivity(msg: Message): boolean {
 
 /** Openings of a question or a request: what is asked for is not something she did. */
 const ASKS_OR_REQUESTS =
-  /\?\s*$|^(?:(?:hi|hello|ok|okay|so|well|please|hey)[,!]?\s+)*(?:can|could|would|will|do|does|did (?:i|you|we|he|she|they|it)|is|are|am|was|were|have|has|how|what|whats|what's|when|where|which|who|why|search|find|look|get|give|rate|play|show|tell|send|set|add|put|book|reserve|cancel|remind|call|ring|phone|text|message|email|order|buy|pay|check|make|help|turn|switch|open|close|lock|stop|start|print|scan|upload|download|post|save|delete|remove|change|move|convert|translate|spell|define|explain|record|track|update|reset|connect|bring|fetch|take me|read (?:me|my|out|back|the news)|share my (?:location|gps|position|screen|number|contact))\b/;
+  /\?\s*$|^(?:(?:hi|hello|ok|okay|so|well|please|hey)[,!]?\s+)*(?:can|could|would|will|do|does|did (?:i|you|we|he|she|they|it)|is|are|am|was|were|have|has|how|what|whats|what's|when|where|which|who|why|search|find|look|get|give|rate|play|show|tell|send|set|add|put|book|reserve|cancel|remind|call|ring|phone|text|message|email|order|buy|pay|check|make|help|turn|switch|open|close|lock|stop|start|print|scan|upload|download|post|save|delete|remove|change|move|convert|translate|spell|define|explain|record|track|update|reset|connect|bring|fetch|take me|read (?:me|my|out|back|the news)|share my (?:location|gps|position|screen|number|contact)|(?:i'm |i am |im )?(?:looking for|searching for|trying to find)|(?:i )?(?:wish|want|need|would like|'d like) to (?:find|fins|see|watch|hear|listen|know|get|buy|play|read|look))\b/;
 
 /** True when the message tells of something rather than asking or requesting (what an activity to share needs). */
 export function tellsOfSomething(msg: Message): boolean {

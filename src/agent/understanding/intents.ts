@@ -27,6 +27,23 @@ export interface IntentRouting {
 
 const either = (found: boolean): Evidence => (found ? 'found' : 'lacking');
 
+/** A medicine still to be started or taken from now on ("I've got to start taking …", "the doctor put me on …"), not a dose taken or missed. */
+const PLANS_MEDICINE = /\b(?:start(?:ing)?|got to|have to|has to|need to|must|going to (?:take|start|be on)|supposed to|prescribed|put me on|from (?:tomorrow|today|monday|now on))\b/;
+const DOSE_NOT_TAKEN = /\b(?:not going to|won't|will not|skip\w*|not taking|not having|didn't|did not|forgot|forgotten|missed|leave out|leaving out)\b/;
+/** A sentence about someone or something else ("the birds fly south", "they closed the library"), with no word of hers in it. */
+const aboutSomeoneElse = (lower: string): boolean => {
+  const text = lower.trim();
+  if (/^(?:the|a|an|this|that|these|those|it|they|he|she|his|her|their|there|some|all)\b/.test(text)) return !/\b(?:i|i'm|i've|i'd|me|my|myself|we|we've|we're|us|our)\b/.test(text);
+  // "my friend had her hair permed", "my son is taking his tablets": someone of hers is the one doing it.
+  return /^(?:my|our)\s+(?:\w+\s+)?(?:friend|son|daughter|husband|wife|partner|sister|brother|grandson|granddaughter|grandchildren|grandkids|kids|children|neighbou?r|niece|nephew|cousin|mum|mom|dad|carer|family|doctor|nurse)s?\b(?!\s+and\s+(?:i|me)\b)/.test(text)
+    && !/\b(?:i|i'm|i've|i'd|we|we've|we're|myself)\b/.test(text);
+};
+/** Remembering long ago ("I used to take warfarin", "when I was young we booked the hall"): nothing to do now. */
+const REMINISCES = /\b(?:used to|years ago|long ago|in my day|when i was (?:young|younger|a girl|a boy|little|working|at school))\b/;
+/** "I've not had my Telma yet", "haven't taken them yet": a dose still to come, neither taken nor skipped. */
+const NOT_YET = /\b(?:not|haven't|have not|hasn't|n't)\s+(?:yet\s+)?(?:had|taken|took|done)\b.*\byet\b|\b(?:not|haven't|have not)\s+yet\s+(?:had|taken)\b/;
+const plansMedicine = (lower: string): boolean => NOT_YET.test(lower) || (PLANS_MEDICINE.test(lower) && !DOSE_NOT_TAKEN.test(lower));
+
 /**
  * What the rules must find before a tool is acted on (see decideIntent). Lacking it, the assistant offers the
  * tool instead ("would you like me to…?"); against it (moving a doctor's appointment is not a booking of
@@ -35,11 +52,18 @@ const either = (found: boolean): Evidence => (found ? 'found' : 'lacking');
  */
 const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lacking: string; against?: string }>> = {
   notify_family: { check: (msg) => either(isFamilyMessage(msg)), lacking: 'nobody to tell is named' },
-  log_dose: { check: (msg) => either(mentionsDose(msg) && tellsOfSomething(msg)), lacking: 'no medicine is named, or it asks' },
+  log_dose: {
+    check: (msg) => (plansMedicine(msg.lower) || REMINISCES.test(msg.lower) || aboutSomeoneElse(msg.lower) ? 'against' : either(mentionsDose(msg) && tellsOfSomething(msg))),
+    lacking: 'no medicine is named, or it asks',
+    against: 'a medicine still to be started, not yet taken, long ago or someone else\'s, not a dose to note down',
+  },
   add_medication: { check: (msg) => either(soundsLikeMedicine(msg)), lacking: 'nothing says it is a medicine' },
   cancel_booking: { check: (msg) => either(callsOffBooking(msg)), lacking: 'nothing called off is a booking' },
   reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking', against: 'not a booking of ours' },
-  share_activity: { check: (msg) => either(tellsOfActivity(msg)), lacking: 'it asks, or tells of a plan rather than something done' },
+  share_activity: {
+    check: (msg) => either(tellsOfActivity(msg) && !aboutSomeoneElse(msg.lower) && !REMINISCES.test(msg.lower)),
+    lacking: 'it asks, tells of a plan rather than something done, or tells of someone else',
+  },
   // A statement ("Jean is coming for tea later") is answered in words rather than with the schedule or a question.
   get_schedule: {
     check: (msg) => (!tellsOfSomething(msg) || isScheduleQuestion(msg.lower) || /\b(?:schedule|diary|calendar|plans|agenda)\b/.test(msg.lower) ? 'found' : 'against'),

@@ -9,7 +9,7 @@ export interface MedicineMatch {
 
 /** Endings of drug names (international non-proprietary name stems) that rarely end ordinary words. */
 const DRUG_STEM =
-  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|morphine|pramine|triptyline|arin|irin|amol|sone|zepine|peridone|azine|afil|tinib|grel|gatran|glitazone|prost|glutide|caine|azole|iptan|mab|vir|ide|ine|ol|in|one|am|ate|ium)$/i;
+  /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|morphine|pramine|triptyline|arin|irin|amol|sone|zepine|peridone|azine|afil|tinib|grel|gatran|glitazone|prost|glutide|caine|azole|iptan|mab|vir|met|sprin|norm|ide|ine|ol|in|one|am|ate|ium)$/i;
 /** The long, specific stems: enough on their own anywhere in a message. */
 const STRONG_STEM =
   /(?:pril|sartan|statin|olol|alol|dipine|cillin|mycin|cycline|floxacin|oxacin|profen|oxetine|azepam|azolam|prazole|tidine|xaban|gliptin|gliflozin|parin|semide|thiazide|lukast|formin|pezil|thyroxine|triptan|setron|dronate|olone|asone|terol|tropium|gabalin|pentin|tadine|zosin|fenac|codone|pramine|triptyline|zepine|peridone|tinib|grel|gatran|glitazone|prost|glutide)$/i;
@@ -41,6 +41,7 @@ const NOT_MEDICINE = new Set([
   'christine', 'josephine', 'justine', 'jasmine', 'catherine', 'katherine', 'kathleen', 'maureen', 'doreen',
   'eileen', 'irene', 'nadine', 'geraldine', 'madeline', 'evelyn', 'marilyn', 'carol', 'colin', 'gavin',
   'benjamin', 'franklin', 'joan', 'jean', 'dean', 'sean', 'anne', 'simone', 'yvonne', 'leone', 'tyrone', 'malcolm',
+  'helmet', 'comet', 'gourmet', 'plummet', 'bonnet', 'abnorm',
 ]);
 const SLOT =
   /\b(?:take|taking|takes|took|taken|had|have|having|skip|skipping|skipped|miss|missed|missing|forgot|forgotten|start|started|starting|on|prescribed|gave me|given|give me|set up|setup|add|added|about|for|new|of|need)\s+(?:(?:my|the|some|his|her|a|an|new|all|of|me|more|this|that|daily|usual|extra|one|two|both)\s+)*([a-z][a-z-]+)/gi;
@@ -65,7 +66,7 @@ const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word
 
 /** The thing swallowed, skipped or given a miss in a dose report ("swallowed the zentrimol", "skip Novadex"). */
 const DOSE_OBJECT =
-  /\b(?:(swallowed|popped)|skip|skipping|skipped|bother with|not (?:to )?have|not having|miss(?:ing)?|leave out|leaving out|give|giving|took|taken|taking|had|used|done|finished)\s+(?:my\s+|the\s+|this\s+|today's\s+|morning\s+|evening\s+|night\s+)?([A-Za-z][a-z-]{3,})\b(?!'|\s+(?:for|out|to|round|home|along|back|in|up|down|over|off|on)\b)/;
+  /\b(?:(swallowed|popped)|skip|skipping|skipped|bother with|not (?:to )?have|not having|miss(?:ing)?|missed|forgot|forgotten|leave out|leaving out|give|giving|took|taken|taking|had|used|done(?: with)?|finished(?: with)?|dose of)\s+(?:my\s+|the\s+|this\s+|today's\s+|morning\s+|evening\s+|night\s+)?([A-Za-z][a-z-]{3,})\b(?!'|\s+(?:for|out|to|round|home|along|back|in|up|down|over|off|on)\b)/;
 
 /** Finds the medicine named as the object of a dose report; brand names count when capitalised. */
 export function findDoseObject(text: string): string | null {
@@ -75,6 +76,10 @@ export function findDoseObject(text: string): string | null {
   if (!m[1] && !/^[A-Z]/.test(word) && !isDrugWord(word, false)) return null;
   return capitalise(word);
 }
+
+/** A capitalised name right after or before a kind of medicine: "inhaler Symbicort", "Tab. Montair", "Voltarol gel". */
+const BESIDE_MEDICINE_NOUN =
+  /\b(?:inhaler|puffer|tablets?|tab\.?|capsules?|cap\.?|syrup|drops|cream|gel|spray|injection|patch)\s+([A-Z][a-zA-Z-]{3,})\b|\b([A-Z][a-zA-Z-]{3,})\s+(?:inhaler|puffer|syrup|eye drops|ear drops|drops|cream|gel|spray|injection|patch)\b/;
 
 /** True when a single word looks like the name of a drug rather than an ordinary word. */
 export function isDrugWord(word: string, strongOnly: boolean): boolean {
@@ -97,10 +102,12 @@ const NUMBERED_THINGS =
   /^(?:table|tables|room|bus|number|flat|platform|gate|page|chapter|level|floor|section|aisle|seat|row|ward|bed|channel|route|junction|exit|terminal|apartment|unit|suite|house|party|group|for|at|to|by|in|on|of|and|or|the|take|add|had|took|have|give|about|around|every|only|just|after|before|till|until|from|with|me|us|aged|age|top|under|over|about|nearly|almost|than)$/i;
 /** A brand written with its strength but no unit: "Brandex 40", "Calcimax 500 tablet", "Dolorin Forte 2 tablets". */
 const NAME_WITH_STRENGTH =
-  /\b([A-Z][a-zA-Z-]{2,}(?:\s+[A-Z][a-z]+)?)\s+(\d{1,4}(?:\.\d+)?)\b(?!\s*(?:am|pm|o'clock|[:.]\d|people|persons|of us|guests|minutes?|mins|hours?|days?|weeks?|months?|years?|times|st\b|nd\b|rd\b|th\b|%|miles?|km|steps|pounds|dollars|euros|kg|lbs?|goals|points))/;
+  /\b([A-Z][a-zA-Z-]{2,}(?:\s+(?:[A-Z][a-z]+|[A-Z]{1,3}))?)\s+(\d{1,4}(?:\.\d+)?)\b(?!\s*(?:am|pm|o'clock|[:.]\d|people|persons|of us|guests|minutes?|mins|hours?|days?|weeks?|months?|years?|times|st\b|nd\b|rd\b|th\b|%|miles?|km|steps|pounds|dollars|euros|kg|lbs?|goals|points))/;
 
-/** True when a capitalised name comes with a strength ("Telma 40", "Glycomet 500"): how brands are written. */
+/** True when a capitalised name, or a drug-like word in lower case, comes with a strength ("Telma 40", "glycomet 500"): how brands are written. */
 export function namesWithStrength(text: string): boolean {
+  const typedLower = new RegExp(NAME_WITH_STRENGTH.source, 'i').exec(text)?.[1]?.split(/\s+/)[0] ?? '';
+  if (typedLower && !NUMBERED_THINGS.test(typedLower) && isDrugWord(typedLower, false)) return true;
   const brand = (NAME_WITH_STRENGTH.exec(text)?.[1] ?? '').split(/\s+/).filter(Boolean);
   if (brand.length > 1 && NUMBERED_THINGS.test(brand[0] ?? '')) brand.shift();
   return brand.length > 0 && !brand.some((w) => NUMBERED_THINGS.test(w) || NOT_MEDICINE.has(w.toLowerCase()) || EVERYDAY_THINGS.has(w.toLowerCase()));
@@ -130,6 +137,9 @@ export function findMedicine(text: string): MedicineMatch | null {
   if (brandWords.length > 1 && NUMBERED_THINGS.test(brandWords[0] ?? '')) brandWords.shift();
   const ordinary = (w: string): boolean => NUMBERED_THINGS.test(w) || NOT_MEDICINE.has(w.toLowerCase()) || EVERYDAY_THINGS.has(w.toLowerCase());
   if (brandWords.length > 0 && !brandWords.some(ordinary)) return { name: brandWords.join(' '), generic: false, exact: false };
+  // A brand typed in lower case with its strength ("thyronorm 50", "glycomet 500"): only when it looks like a drug name.
+  const lowerBrand = new RegExp(NAME_WITH_STRENGTH.source, 'i').exec(text)?.[1]?.split(/\s+/)[0] ?? '';
+  if (lowerBrand && !ordinary(lowerBrand) && isDrugWord(lowerBrand, false)) return { name: capitalise(lowerBrand), generic: false, exact: false };
   for (const m of text.matchAll(SLOT)) {
     const candidate = m[1] ?? '';
     if (isDrugWord(candidate, false)) return { name: capitalise(candidate), generic: false, exact: true };
@@ -140,6 +150,11 @@ export function findMedicine(text: string): MedicineMatch | null {
   }
   const added = /\b(?:[Pp]ut|[Aa]dd|[Ss]et up|[Ss]tart|[Ss]tarted|[Ss]tarting|[Pp]ut me on|on)\s+(?:my\s+|the\s+)?([A-Z][a-z]{3,})\b(?!')/.exec(text)?.[1];
   if (added && !NOT_MEDICINE.has(added.toLowerCase()) && !EVERYDAY_THINGS.has(added.toLowerCase())) return { name: added, generic: false, exact: false };
+  const beside = BESIDE_MEDICINE_NOUN.exec(text);
+  const besideName = beside?.[1] ?? beside?.[2];
+  if (besideName && !NOT_MEDICINE.has(besideName.toLowerCase()) && !EVERYDAY_THINGS.has(besideName.toLowerCase())) {
+    return { name: besideName, generic: false, exact: false };
+  }
   const medicineTalk = MEDICINE_NOUNS.test(lower) || DOSE.test(text);
   const capital = medicineTalk ? words.slice(1).find((w) => /^[A-Z][a-z]{3,}$/.test(w) && isDrugWord(w, false)) : undefined;
   if (capital) return { name: capital, generic: false, exact: false };

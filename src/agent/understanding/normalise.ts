@@ -60,6 +60,11 @@ export function normaliseText(text: string): string {
     /\b(on|this|next|every|each|from|until|till|by|starting|and|or)\s+(mon|tue|wed|thu|fri|sat|sun)\b\.?/gi,
     (_m, lead: string, day: string) => `${lead} ${DAY_ABBREVIATIONS[day.toLowerCase()] ?? day}`,
   );
+  // A short day straight before a clock time ("sat 4 pm", "fri 7.30") is a day, not "sat" or "sun".
+  out = out.replace(
+    /\b(mon|tue|wed|thu|fri|sat|sun)\b\.?(?=,?\s+(?:at\s+|@\s*)?\d{1,2}(?:[:.]\d{2}|\s?(?:am|pm)\b|\s*(?:$|,|for\b|please\b|pls\b)))/gi,
+    (day: string) => DAY_ABBREVIATIONS[day.replace('.', '').toLowerCase()] ?? day,
+  );
   return out;
 }
 

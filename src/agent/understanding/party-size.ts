@@ -20,7 +20,12 @@ const NOT_A_NAME = new Set([
 ]);
 
 const STATED: Array<[RegExp, (m: RegExpExecArray) => number | undefined]> = [
-  [new RegExp(`\\b(?:party|group|table|booking|reservation) of (${COUNT})\\b`), (m) => parseNumber(m[1] ?? '')],
+  [new RegExp(`\\b(?:party|group|table|booking|reservation|family|gang) of (${COUNT})\\b`), (m) => parseNumber(m[1] ?? '')],
+  [/\bhalf a dozen\b/, () => 6],
+  [/\ba dozen (?:of us|people|guests)\b/, () => 12],
+  [/\b(?:for )?a couple(?: of)? (?:of us|people|guests)\b|\bfor a couple\b(?! of (?:hours|minutes|days|weeks))/, () => 2],
+  // "me plus two", "me + 3 others", "myself and four friends": her and that many more.
+  [new RegExp(`\\b(?:me|myself) (?:plus|\\+|and|with) (${COUNT})\\b(?!\\s*(?:pm|am|o'clock|[.:]\\d))`), (m) => { const n = parseNumber(m[1] ?? ''); return n === undefined ? undefined : n + 1; }],
   [new RegExp(`\\b(${COUNT}) (?:of us|people|persons|guests|adults|diners|pax|in total|altogether|in all|in our party|seats)\\b`), (m) => parseNumber(m[1] ?? '')],
   [new RegExp(`\\bwe(?:'re| are| will be|'ll be) (${COUNT})\\b`), (m) => parseNumber(m[1] ?? '')],
   [

@@ -88,9 +88,12 @@ export function isReschedule(msg: Message): boolean {
   return findShift(lower) !== null || splitTarget(msg) !== null;
 }
 
+/** Moving a thing about the room or the restaurant ("move the table closer to the window"), not to another time. */
+const MOVED_IN_SPACE = /\b(?:closer|nearer|next to|away from|to the (?:window|door|corner|wall|fire|garden|side)|into the (?:corner|shade|sun|garden)|over (?:there|a bit|here)|out of the (?:draught|sun))\b/;
+
 /** Whether the message asks to move a booking of ours: a moving word ('found'), none ('lacking'), or a reminder, medicine or doctor's appointment ('against'). */
 export function movesOurBooking(lower: string): 'found' | 'lacking' | 'against' {
-  if (NOT_OUR_BOOKING.test(lower)) return 'against';
+  if (NOT_OUR_BOOKING.test(lower) || (MOVED_IN_SPACE.test(lower) && !STRONG_VERB.test(lower))) return 'against';
   return STRONG_VERB.test(lower) || MOVE_VERB.test(lower) || /\b(?:later|earlier|sooner|instead)\b/.test(lower) ? 'found' : 'lacking';
 }
 

@@ -16,7 +16,7 @@ import { RESTAURANT_WORDS, SALON_WORDS } from './vocabulary.ts';
 export type Route = { kind: 'tool'; tool: ToolName } | { kind: 'chat'; intent: ChatIntent } | { kind: 'clarify' };
 
 const CANCEL = /\b(?:cancel|cancell?ing|cancell?ed|call off|calling off|scrap|unbook|get rid of (?:my|the) (?:booking|reservation|appointment))\b/;
-const CANNOT_GO = /\b(?:can't|cannot|can not|won't|will not|not able to|unable to|no longer)\s+(?:be able to\s+)?(?:make it|go|come|attend|be going)\b|\bnot going any ?more\b|\b(?:don't|do not|no longer) need (?:the|my|that) (?:table|booking|appointment|reservation)\b/;
+const CANNOT_GO = /\b(?:can't|cannot|can not|won't|will not|not able to|unable to|no longer)\s+(?:be able to\s+)?(?:make it|go|come|attend|be going|do (?:it|that|the \w+)|manage (?:it|that|the \w+))\b|\bnot going any ?more\b|\b(?:don't|do not|no longer) need (?:the|my|that) (?:table|booking|appointment|reservation)\b/;
 const BOOKED_THING = /\b(?:table|booking|reservation|appointment|restaurant|salon|hair|haircut|barber|nails|lunch|dinner|breakfast)\b/;
 const NOT_A_BOOKING = /\b(?:reminders?|alarm|medicines?|medication|pills?|tablets?|subscription|newspaper|order|delivery|doctor|dentist|hospital|gp|optician|nurse)\b/;
 
@@ -31,10 +31,11 @@ const SCHEDULE: RegExp[] = [
   /\bhow long (?:till|until|before|to go)\b.{0,25}\b(?:next|my)\b/,
   /\bwhat (?:day|time|date) (?:did|do|have|had) i (?:book|booked|have|got|arrange)\b|\bwhen (?:did i book|am i booked|is my|was my)\b/,
   /\b(?:do|have) i (?:have|got) (?:anything|something|any (?:plans|appointments|bookings)|plans|a booking|an appointment|a reservation)\b/,
-  /\bam i (?:busy|free|doing anything)\b|\bis there anything (?:on|planned|booked)\b|\banything (?:on|planned|booked|happening|coming up)\b.{0,25}(?:\?|today|tomorrow|tonight|this|next|day)/,
+  /\bam i (?:busy|free|doing anything)\b|\bis there anything (?:on|planned|booked)\b|\banything (?:on|planned|booked|happening|coming up)\b.{0,25}(?:\?|today|tomorrow|tonight|this|next|day|weekend)/,
+  /\b(?:do|shall|must) i (?:need to|have to|got to) be (?:anywhere|somewhere)\b|\bwhere (?:do|should) i (?:need to |have to )?be\b.{0,20}\b(?:today|tomorrow|tonight|on \w+day)\b|\bwhat(?:'s| is) left (?:to do |for me )?(?:for |on )?(?:today|tonight|this (?:morning|afternoon|evening))\b/,
   /\b(?:my|the) (?:schedule|diary|calendar|agenda|plans|appointments|bookings|reminders)\b.{0,20}(?:\?|today|tomorrow|for)|\b(?:show|read|check|tell me|what's|what is|what are|go through)\b.{0,15}\b(?:my|the) (?:schedule|diary|calendar|agenda|plans|appointments|bookings|reminders|medicines|pills|tablets)\b/,
   /\bwhen(?:'s| is| are| do i (?:take|have)| should i (?:take|have))\b.{0,20}\b(?:next|my)\b.{0,30}\b(?:pills?|tablets?|medicines?|medication|doses?|meds|appointment|booking|reservation|reminder|haircut|table|injection|inhaler|drops)\b/,
-  /\bwhat time (?:is|are) (?:my|the)\b/,
+  /\bwhat time(?:'s| is| are) (?:my|the)\b/,
   /\bwhat (?:appointments|bookings|plans|reminders)\b|\bany (?:appointments|bookings|plans|reminders)\b.{0,30}\?/,
   /^(?:is|are) my \w+(?: \w+)? (?:today|tomorrow|tonight|on \w+day|this \w+|at \d)/,
   /\bwhat (?:pills|tablets|medicines?|meds|medication) (?:do|have) i (?:take|got|have)\b/,
@@ -52,7 +53,7 @@ function isCancellation(msg: Message): boolean {
 }
 
 /** Words that call a booking off: "cancel", "call off", "can't make it", "nix", "no longer need", "take off". */
-const CALL_OFF = /\b(?:nix|drop|scratch|ditch|forget|remove|delete|take (?:off|away)|undo|not going|no longer|don't need|do not need|won't need|won't be (?:needing|coming|going))\b/;
+const CALL_OFF = /\b(?:nix|drop|scratch|ditch|forget|skip (?:the|my|our) (?:table|booking|reservation|restaurant|dinner|lunch|meal|appointment|haircut|hairdresser|salon|nails)|remove|delete|take (?:off|away)|take (?:me|us|my name|our names?) (?:off|out)|strike (?:it|that|me|us) off|count (?:me|us) out|pull out of|back out of|give (?:it|that|the \w+) a miss|undo|not going|no longer|don't need|do not need|won't need|won't be (?:needing|coming|going)|(?:don't|do not) want (?:the|my|that|our) (?:table|booking|appointment|reservation)|changed? (?:my|our) minds? about|rather not go)\b/;
 
 /** True when the message says to call a booking off, in any of the usual words. */
 export function saysCancel(lower: string): boolean {

@@ -209,12 +209,23 @@ export function findTimes(lower: string): TimeMention[] {
   return found;
 }
 
-const SPAN = `(?:(half an? hour|an hour and a half|an hour and a quarter|three quarters of an hour|a couple of hours|a few minutes|a quarter of an hour|quarter of an hour|a minute)|(\\d+(?:\\.\\d+)?|an?|${SMALL_NUMBER_WORDS}|fifteen|twenty|thirty|forty|forty[- ]five|fifty|ninety)(\\s+and a half)?\\s+(minutes?|hours?))`;
+const SPAN = `(?:(half an? hour|an hour and a half|an hour and a quarter|three quarters of an hour|a couple of hours|a few minutes|a quarter of an hour|quarter of an hour|a minute)|(\\d+(?:\\.\\d+)?|an?|${SMALL_NUMBER_WORDS}|fifteen|twenty|thirty|forty|forty[- ]five|fifty|ninety)(\\s+and a half)?\\s+(minutes?|mins?|hours?|hrs?))`;
+/** "in 1 hour 30 minutes", "after an hour and 20 mins", "in 2 hrs 15 min": hours and minutes together. */
+const HOURS_AND_MINUTES = new RegExp(
+  `\\b(?:in|after|within)\\s+(\\d{1,2}|an?|${SMALL_NUMBER_WORDS})\\s*(?:hours?|hrs?|h)\\s*(?:and\\s+)?(\\d{1,2}|${SMALL_NUMBER_WORDS}|fifteen|twenty|thirty|forty|forty[- ]five|fifty)\\s*(?:minutes?|mins?|m)\\b`,
+);
 /** "in 45 minutes", "after half an hour", "within the hour"'s cousins, and "45 minutes from now". */
 const RELATIVE = new RegExp(`\\b(?:(?:in|after|within)\\s+(?:another\\s+|the next\\s+)?${SPAN}(?:'s time|\\s+time)?|${SPAN}\\s+(?:from now|later|on from now)|(?:in|after|within)\\s+an hour's time)\\b`);
 
 /** Finds an offset from now ("in 2 hours", "in 30 minutes", "in half an hour"). */
 export function findRelative(lower: string): RelativeMention | null {
+  const both = HOURS_AND_MINUTES.exec(lower);
+  if (both) {
+    const count = (word: string): number | undefined => (/^\d/.test(word) ? Number(word) : word === 'a' || word === 'an' ? 1 : parseNumber(word.replace(/[- ]/, '-')));
+    const hours = count(both[1] ?? '');
+    const minutes = count(both[2] ?? '');
+    if (hours !== undefined && minutes !== undefined) return { minutes: hours * 60 + minutes, index: both.index, end: both.index + both[0].length };
+  }
   const found = RELATIVE.exec(lower);
   if (!found) return null;
   // The span is read from whichever form matched: "in/after …" (groups 1-4) or "… from now" (groups 5-8).
@@ -232,7 +243,7 @@ export function findRelative(lower: string): RelativeMention | null {
     const amount = /^\d/.test(m[2] ?? '') ? Number(m[2]) : parseNumber((m[2] ?? '').replace('-', ' ').replace('forty five', 'forty-five'));
     if (amount === undefined) return null;
     const whole = amount + (m[3] ? 0.5 : 0);
-    minutes = (m[4] ?? '').startsWith('hour') ? whole * 60 : whole;
+    minutes = (m[4] ?? '').startsWith('h') ? whole * 60 : whole;
   }
   return { minutes: Math.round(minutes), index: found.index, end: found.index + found[0].length };
 }

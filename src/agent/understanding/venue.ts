@@ -25,7 +25,7 @@ const STOP = new Set([
 const JOINERS = new Set(['and', '&', 'of', 'the', 'de', 'la', 'le', 'du', 'da', 'di', 'del', 'n', "'n'", 'by', 'on', 'in']);
 const SERVICE_WORDS = new Set(SALON_SERVICES.flatMap((s) => s.split(' ')).concat(['hair', 'haircut', 'appointment']));
 const ANCHORS =
-  /\b(?:at|@|in at|into|onto|on to|(?:make it|get|go|going|come|coming|take \w+(?: \w+)?) to|make|(?<!\b(?:a|the|my|library|new|good|this|that|your|his|her|old) )book(?! (?:club|group|shop|store|fair|sale|token|case|mark))|reserve|cancel|booked|called|named|ring|phone|call(?! off))\s+/gi;
+  /(?:@|\b(?:at|in at|into|onto|on to|(?:make it|get|go|going|come|coming|take \w+(?: \w+)?) to|make|(?<!\b(?:a|the|my|library|new|good|this|that|your|his|her|old) )book(?! (?:club|group|shop|store|fair|sale|token|case|mark))|reserve|cancel|booked|called|named|ring|phone|call(?! off)))\s*(?<=\s|@)/gi;
 /** A weaker anchor, tried only when no other finds a name ("an appointment with Maria's"). */
 const WEAK_ANCHORS = /\bwith\s+/gi;
 /** A booking noun straight before a capitalised name ("Table booking Barbeque Nation 7 pm"), read only when capitals mark names. */
@@ -53,7 +53,7 @@ function readName(rest: string, capitals: boolean): string {
     const raw = tokens[i] ?? '';
     const word = bare(raw);
     const lower = word.toLowerCase();
-    if (word.length === 0 || /\d/.test(word) || !/[a-z]/i.test(word)) break;
+    if (word.length === 0 || /\d/.test(word) || (!/[a-z]/i.test(word) && word !== '&')) break;
     const next = bare(tokens[i + 1] ?? '');
     if (JOINERS.has(lower) && taken.length > 0) {
       const nextOk = (capitals ? isCapitalised(next) : next.length > 0 && !STOP.has(next.toLowerCase()) && !/\d/.test(next))

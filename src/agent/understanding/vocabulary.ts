@@ -10,7 +10,7 @@ export const WHEN_WORDS = new Set([
 
 /** Treatments at a hairdresser, barber, nail bar or beauty salon, longest phrases first. */
 export const SALON_SERVICES = [
-  'wash and blow dry', 'wash cut and blow dry', 'cut and blow dry', 'shampoo and set', 'wash and set', 'cut and colour',
+  'short back and sides', 'head massage', 'hair spa', 'eyebrow shaping', 'lash lift', 'nail art', 'shellac', 'acrylics', 'hot towel shave', 'wash and blow dry', 'wash cut and blow dry', 'cut and blow dry', 'shampoo and set', 'wash and set', 'cut and colour',
   'cut and color', 'hair colouring', 'hair coloring', 'hair colour', 'hair color', 'hair dye', 'hair cut',
   'beard trim', 'wet shave', 'blow dry', 'blow-dry', 'blowdry', 'root touch up', 'roots done', 'gel nails',
   'nail appointment', 'eyebrow threading', 'eyebrow wax', 'eyebrows', 'leg wax', 'haircut', 'trim', 'perm',
