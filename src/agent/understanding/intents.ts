@@ -42,6 +42,12 @@ const aboutSomeoneElse = (lower: string): boolean => {
 const REMINISCES = /\b(?:used to|years ago|long ago|in my day|when i was (?:young|younger|a girl|a boy|little|working|at school))\b/;
 /** "I've not had my Telma yet", "haven't taken them yet": a dose still to come, neither taken nor skipped. */
 const NOT_YET = /\b(?:not|haven't|have not|hasn't|n't)\s+(?:yet\s+)?(?:had|taken|took|done)\b.*\byet\b|\b(?:not|haven't|have not)\s+yet\s+(?:had|taken)\b/;
+/**
+ * A feeling, a state, an opinion or a quarrel ("I felt dizzy earlier", "my heart sank", "I can't stand the
+ * noise", "we fell out") or a near miss ("I nearly slipped"): something told, but not something done for the family to see.
+ */
+const FEELING_OR_NEAR_MISS =
+  /\b(?:i|i've|i'd|i was|i am|i'm)\s+(?:felt|feel|feeling|been feeling)\b|\bmy (?:heart|stomach|spirits?) (?:sank|dropped|leapt|lifted|jumped)\b|\b(?:can't|cannot|couldn't|could not) (?:stand|bear|abide|stomach)\b|\b(?:fell|falling|fallen) out\b|\bhad (?:a row|words|an argument|a falling out)\b|\b(?:nearly|almost)\s+(?:\w+ed|fell|fall|went|lost|broke|forgot|ran|hit|came|caught|burnt|slid)\b/;
 const plansMedicine = (lower: string): boolean => NOT_YET.test(lower) || (PLANS_MEDICINE.test(lower) && !DOSE_NOT_TAKEN.test(lower));
 
 /**
@@ -61,8 +67,8 @@ const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lack
   cancel_booking: { check: (msg) => either(callsOffBooking(msg)), lacking: 'nothing called off is a booking' },
   reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking', against: 'not a booking of ours' },
   share_activity: {
-    check: (msg) => either(tellsOfActivity(msg) && !aboutSomeoneElse(msg.lower) && !REMINISCES.test(msg.lower)),
-    lacking: 'it asks, tells of a plan rather than something done, or tells of someone else',
+    check: (msg) => either(tellsOfActivity(msg) && !aboutSomeoneElse(msg.lower) && !REMINISCES.test(msg.lower) && !FEELING_OR_NEAR_MISS.test(msg.lower)),
+    lacking: 'it asks, tells of a plan, a feeling or a near miss rather than something done, or tells of someone else',
   },
   // A statement ("Jean is coming for tea later") is answered in words rather than with the schedule or a question.
   get_schedule: {

@@ -98,3 +98,13 @@ describe('talk that must not become an action', () => {
     expect(understand(aMessage("please don't tell my daughter about the fall last year"))).not.toMatchObject({ kind: 'tool', tool: 'notify_family' });
   });
 });
+
+describe('what is told but not done', () => {
+  it('shares nothing of a feeling, an opinion, a quarrel or a near miss, and still shares what she did', () => {
+    for (const text of ['i felt a bit wobbly this morning but it passed', 'my spirits sank when the letter came', "I can't bear the noise from next door", 'my sister and I fell out about christmas', 'I almost dropped the teapot']) {
+      const u = understand(aMessage(text));
+      expect({ text, tool: u.kind === 'tool' ? u.tool : null }).not.toEqual({ text, tool: 'share_activity' });
+    }
+    expect(callOf('share_activity', aMessage('I planted three rose bushes in the front garden this morning')).activity).toMatch(/planted three rose bushes/);
+  });
+});
