@@ -162,7 +162,9 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   const clauses = c.clausesOf(sign);
 
   for (const concept of ['idiom', 'thingCompound'] as const) {
-    const hit = c.cues(concept).find((h) => sign.hits.some((s) => overlaps(h, s)));
+    // A compound inside a longer phrase of the sign ("blood pressure" in "my blood pressure ones") is part of that phrase.
+    const within = (h: ConceptHit): boolean => sign.hits.some((s) => s.start <= h.start && s.end >= h.end && s.end - s.start > h.end - h.start);
+    const hit = c.cues(concept).find((h) => sign.hits.some((s) => overlaps(h, s)) && !within(h));
     if (hit) return off(concept === 'idiom' ? 'idiom' : 'thing', hit);
   }
   const key = sign.hits.flatMap((h) => tokens.slice(h.start, h.end));
@@ -174,7 +176,9 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   const subject = rule.subject ? subjectOf(c, sign) : { who: null, at: -1 };
   const notSelf = subject.who !== 'self';
   const before = (h: ConceptHit): boolean => h.start <= sign.start && h.sentence === sentence;
-  const story = c.cues('story').find((h) => before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf));
+  // A story word before the sign, or between its concepts ("the words in this crossword are jumbled"), but not one of its own words ("a tight band").
+  const inside = (h: ConceptHit): boolean => h.sentence === sentence && h.start > sign.start && h.start < sign.end;
+  const story = c.cues('story').find((h) => !sign.hits.some((s) => overlaps(h, s)) && ((before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf)) || inside(h)));
   if (story && !rule.rhetorical) return off('story', story);
   const request = c.cues('requestStart').find((h) => h.start === firstOfSentence && h.sentence === sentence && (clauses.has(c.clauseOf(h.start)) || notSelf));
   if (request) return off('request', request);
@@ -199,8 +203,12 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
       }
     }
     const lastStart = Math.max(...sign.hits.map((h) => h.start));
-    const hypothetical = c.cues('hypothetical').find((h) => h.sentence === sentence && h.start <= lastStart && !sign.hits.some((s) => s.start === h.start && s.end > h.end));
+    // "Not sure if I took them" is doubt (see doubtConcern), not a hypothetical.
+    const doubt = (h: ConceptHit): boolean => c.cues('unsure').some((u) => overlaps(u, h));
+    const hypothetical = c.cues('hypothetical').find((h) => h.sentence === sentence && h.start <= lastStart && !doubt(h) && !sign.hits.some((s) => s.start === h.start && s.end > h.end));
     if (hypothetical) return off('hypothetical', hypothetical);
+    const habit = c.cues('habitual').find((h) => h.sentence === sentence && !sign.hits.some((s) => overlaps(h, s)));
+    if (habit && !c.inClauses('now', clauses)) return off('hypothetical', habit);
   }
   const near = c.cues('nearMiss').find((h) => h.end <= sign.start + 1 && h.start >= sign.start - 4 && h.sentence === sentence);
   if (near) {
@@ -258,6 +266,9 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   // A possible concern told to the family by her own request ("let my son know the pipe has burst") is that request.
   const family = c.cues('familyMessage').find((h) => h.sentence === sentence && h.start < sign.start);
   if (grade === 'concern' && family) return off('task', family);
+  // A possible concern with its everyday reason beside it ("poorly with a cold", "wobbly after the exercise class").
+  const explained = c.cues('explained').find((h) => h.sentence === sentence);
+  if (grade === 'concern' && explained) return off('resolved', explained);
   // Feeling off as the reason for skipping a dose is a dose to record, not a check-in.
   const skip = c.cues('doseSkip').find((h) => h.sentence === sentence);
   if (grade === 'concern' && rule.category === 'unwell' && skip) return off('task', skip);

@@ -71,7 +71,21 @@ export const CUE_CONCEPTS = {
     'afraid i might', 'afraid i will', 'afraid i could', 'scared i might', 'scared i will', 'scared i could', 'worried i might',
     'worried i will', 'in future', 'in the future', 'should i ever', 'later in life', 'as you get older', 'as i get older', 'tend to',
     'sometimes', 'often', 'usually', 'every time', 'when i stand', 'when i get up', 'in summer', 'in the heat', 'makes me',
-    'make me', 'gives me', 'give me',
+    'make me', 'gives me', 'give me', 'what to do if', 'what would happen', 'what happens when', 'how would i know',
+  ],
+  /** A habit, wherever it stands in the sentence: "he won't wake up before ten on Sundays". */
+  habitual: [
+    'always', 'every morning', 'every night', 'every day', 'every week', 'most mornings', 'most days', 'most nights', 'some mornings', 'some days', 'some nights',
+    'in the mornings', 'at weekends', 'at the weekend', 'on weekends', 'on sundays', 'on mondays', 'on tuesdays', 'on wednesdays', 'on thursdays', 'on fridays',
+    'on saturdays', 'lazy', 'never does', 'tends to', 'as usual', 'like always', 'like he always does', 'like she always does',
+    'when he is/gets/has excited/tired/nervous/cross/upset/angry/busy', 'when she is/gets/has excited/tired/nervous/cross/upset/angry/busy', 'when they are/get excited/tired/nervous/cross/upset/angry',
+  ],
+  /** What explains a possible concern away: a cold, exercise, a long day ("wobbly after the exercise class"). */
+  explained: [
+    'with a cold', 'with the cold', 'with flu', 'with the flu', 'with a bug', 'with a tummy bug', 'with a sniffle', 'with the sniffles', 'with hay fever', 'with his teeth', 'with her teeth', 'teething',
+    'after the/my/a/that exercise/class/gym/workout/walk/swim/run/dance/dancing/zumba/yoga/pilates/session/game/match/hike/ramble', 'at the/my gym/class/zumba/yoga/pilates/dancing',
+    'at zumba', 'at yoga', 'at pilates', 'good for me', 'from the exercise', 'from exercise', 'from dancing', 'after gardening', 'from gardening', 'after all that',
+    'watching the/a football/match/game/race/film/rugby/cricket/tennis/final', 'with excitement', 'so excited', 'in the rain', 'off the roof', 'the gutters', 'the gutter', 'down the drive', 'in the street', 'down the road',
   ],
   nearMiss: ['nearly', 'almost', 'very nearly', 'came close to', 'close to', 'just about', 'nearly went', 'almost went'],
   questionAbout: [
@@ -141,6 +155,9 @@ export const CUE_CONCEPTS = {
     'heart shape', 'sweetheart', 'fire and ice', 'fire & ice', 'fire in the hole', 'smoke alarm batteries', 'carbon monoxide alarm batteries',
     'flood warning', 'flood defences', 'flood insurance', 'choke chain', 'hypo kit', 'hypo box', 'sugar free', 'sugar bowl', 'icing sugar',
     'brown sugar', 'no sugar', 'dead end', 'dead battery', 'drop dead', 'dead heat', 'dead line', 'deadline', 'alarm clock',
+    'chest of drawers', 'chest freezer', 'treasure chest', 'tool chest', 'toy chest', 'medicine chest', 'tea chest', 'blanket box', 'chest of',
+    'gas meter', 'electric meter', 'electricity meter', 'water meter', 'parking meter', 'smart meter',
+    'gas and electric', 'gas and electricity', 'pen pal', 'pen friend', 'pain au chocolat', 'sweat shirt', 'sweatshirt', 'sweatpants', 'sweat pants',
   ],
   idiom: [
     'fall asleep', 'fell asleep', 'falling asleep', 'fallen asleep', 'fall behind', 'fell behind', 'falling behind', 'fallen behind',
@@ -212,6 +229,14 @@ export const CUE_CONCEPTS = {
     'put the fire on', 'turned the fire on', 'electric fire', 'car alarm', 'house alarm', 'my alarm', 'the alarm clock', 'stroke at golf',
     'golf stroke', 'strokes of', 'can not talk now', 'can not talk right now', 'can not speak to', 'can not talk to', 'in an emergency',
     'in case of emergency', 'in emergencies', 'for emergencies',
+    'lost in a/the/my good? book/novel/film/story/programme/show/music/thought/thoughts/crossword/puzzle/world/garden/memories/daydream',
+    'got lost in a/the/my', 'lose myself in', 'find my way round/around a/the/this/my/these/that new?', 'find my way around', 'find my way round', 'found my way round',
+    'grey/gray/white hair', 'hair has/is/was gone/going/turned/gone grey/gray/white?', 'gone/going/turned/went grey/gray/white early/prematurely/overnight/already/before/like/at/in/since/with/over/years',
+    'went white as a sheet when', 'words are all jumbled in', 'jumbled words', 'word jumble', 'word search', 'wordsearch', 'words with friends',
+    'heavy chest of', 'elephant in the room', 'sick as a dog', 'sick joke', 'car sick', 'carsick', 'sea sick', 'seasick', 'travel sick', 'homesick', 'home sick',
+    'legs are killing me from', 'head is killing me with', 'pins and needles from sitting', 'wobbly tooth', 'wobbly table', 'wobbly chair', 'wobbly shelf', 'wobbly bridge', 'wobbly jelly', 'gone wobbly on', 'throw a wobbly', 'threw a wobbly', 'thrown a wobbly', 'had a wobbly', 'chucked a wobbly',
+    'funny turn of phrase', 'turn of events', 'a turn for the better', 'took a turn for the better', 'my turn', 'your turn', 'whose turn', 'a turn at', 'in turn', 'turn the', 'a spell of', 'spell of good', 'spell of bad', 'dry spell', 'cold spell', 'warm spell', 'spell check', 'magic spell',
+    'gone down well', 'went down well', 'went down a storm', 'gone down a storm', 'went down a treat', 'gone down a treat', 'went down to', 'gone down to', 'went down for', 'gone down for',
   ],
   familyMessage: [
     'tell my', 'let my', 'message my', 'text my', 'ring my', 'call my', 'phone my', 'tell the family', 'let the family know',
@@ -220,7 +245,7 @@ export const CUE_CONCEPTS = {
   doseSkip: ['not taking', 'skipping', 'skip', 'will not take', 'not going to take', 'missing my', 'leaving out', 'not having my', 'give it a miss'],
   soft: ['a bit', 'a little', 'a little bit', 'bit', 'slightly', 'slight', 'mild', 'mildly', 'touch of', 'kind of', 'sort of', 'little', 'somewhat', 'a tad', 'tad', 'bit of'],
   intense: [
-    'very', 'really', 'so', 'terribly', 'terrible', 'badly', 'bad', 'severe', 'severely', 'extremely', 'awful', 'awfully', 'horrible', 'dreadful',
+    'very', 'really', 'so', 'terribly', 'terrible', 'badly', 'bad', 'severe', 'proper', 'properly', 'right bad', 'real bad', 'awful bad', 'ever so', 'dreadfully bad', 'severely', 'extremely', 'awful', 'awfully', 'horrible', 'dreadful',
     'dreadfully', 'unbearable', 'agony', 'excruciating', 'crushing', 'worst', 'lots', 'a lot', 'heavily', 'all over', 'everywhere',
     'will not stop', 'can not stop', 'getting worse', 'suddenly', 'sudden', 'all of a sudden', 'massive', 'huge', 'serious', 'seriously',
     'deep', 'really bad', 'very bad', 'so bad', 'so much', 'too much', 'horrendous', 'loads', 'never felt so', 'never been so',

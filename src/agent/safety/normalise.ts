@@ -45,7 +45,7 @@ const CONTRACTIONS: Record<string, string[]> = {
   mustnt: ['must', 'not'], im: ['i', 'am'], ive: ['i', 'have'], youre: ['you', 'are'], hes: ['he', 'is'], shes: ['she', 'is'],
   theres: ['there', 'is'], thats: ['that', 'is'], whats: ['what', 'is'], wheres: ['where', 'is'], theyre: ['they', 'are'],
   weve: ['we', 'have'], gonna: ['going', 'to'], gotta: ['got', 'to'], wanna: ['want', 'to'], dunno: ['do', 'not', 'know'],
-  somethings: ['something', 'is'], its: ['it', 'is'], alot: ['a', 'lot'], iam: ['i', 'am'], dnt: ['do', 'not'], cudnt: ['could', 'not'], everythings: ['everything', 'is'], "let's": ['let', 'us'],
+  somethings: ['something', 'is'], cnt: ['can', 'not'], cnnot: ['can', 'not'], canot: ['can', 'not'], cannae: ['can', 'not'], canna: ['can', 'not'], wnt: ['will', 'not'], wudnt: ['would', 'not'], didnae: ['did', 'not'], dinnae: ['do', 'not'], doesnae: ['does', 'not'], isnae: ['is', 'not'], willnae: ['will', 'not'], wint: ['will', 'not'], ima: ['i', 'am'], imm: ['i', 'am'], its: ['it', 'is'], alot: ['a', 'lot'], iam: ['i', 'am'], dnt: ['do', 'not'], cudnt: ['could', 'not'], everythings: ['everything', 'is'], "let's": ['let', 'us'],
 };
 
 /** Pronouns and the like whose "'s" is "is" or "has"; after any other word it is a possessive. */

@@ -132,6 +132,8 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'injury.head', category: 'injury', grade: C, all: ['headHit'], subject: true, intensifies: true },
   { id: 'injury.head_sick', category: 'injury', grade: E, all: ['headHit', 'sick'], within: 12, subject: true },
   { id: 'injury.head_blood', category: 'injury', grade: E, all: ['headHit', 'blood'], within: 12, subject: true },
+  // After a knock to the head: double vision, drowsiness, confusion, being sick.
+  { id: 'injury.head_signs', category: 'injury', grade: E, all: ['headHit', 'headSign'], within: 16, subject: true },
   { id: 'injury.vomit_blood', category: 'injury', grade: E, all: ['sick', 'blood'], within: 8, subject: true },
   { id: 'injury.severe_pain', category: 'injury', grade: E, all: ['severePain'], subject: true },
   { id: 'injury.airway_swelling', category: 'injury', grade: E, all: ['airway', 'swell'], within: 8, subject: true },
@@ -141,6 +143,7 @@ export const SIGN_RULES: readonly SignRule[] = [
   // Medicine mistakes: never a dose to record.
   { id: 'medicine.mistake', category: 'medicine', grade: E, all: ['took', 'medicine', 'twice'], within: 12, subject: true, doubtConcern: true },
   { id: 'medicine.overdose', category: 'medicine', grade: E, all: ['overdose'], subject: true, doubtConcern: true },
+  { id: 'medicine.doubled', category: 'medicine', grade: E, all: ['tookTwice', 'medicine'], within: 10, subject: true, doubtConcern: true },
   // Danger at home.
   { id: 'home.intruder', category: 'home', grade: E, all: ['intruder'], aboutHome: true },
   { id: 'home.breaking_in', category: 'home', grade: E, all: ['someone', 'breakIn'], within: 10, aboutHome: true },
@@ -152,11 +155,18 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.fire', category: 'home', grade: E, all: ['fire'], aboutHome: true },
   { id: 'home.smoke', category: 'home', grade: E, all: ['smoke', 'smokeSpread'], within: 5, aboutHome: true },
   { id: 'home.burning_smell', category: 'home', grade: C, all: ['smellBurning'], aboutHome: true },
+  // What she perceives of a fire: a burning smell or smoke with crackling, a glow, sparks or an alarm.
+  { id: 'home.burning_signs', category: 'home', grade: E, all: ['smellBurning', 'fireSign'], within: 16, aboutHome: true },
+  { id: 'home.smoke_signs', category: 'home', grade: E, all: ['smoke', 'fireSign'], within: 12, aboutHome: true },
   { id: 'home.burning_alarm', category: 'home', grade: E, all: ['smellBurning', 'alarm', 'sounding'], within: 14, aboutHome: true },
   { id: 'home.smoke_alarm', category: 'home', grade: C, all: ['alarm', 'sounding'], within: 5, aboutHome: true },
   { id: 'home.gas', category: 'home', grade: E, all: ['gas'], aboutHome: true },
   { id: 'home.gas_left_on', category: 'home', grade: C, all: ['gasOn'], aboutHome: true },
   { id: 'home.carbon_monoxide', category: 'home', grade: E, all: ['coAlarm', 'coDanger'], within: 6, aboutHome: true },
+  // An alarm sounding while she has a headache, feels sick or dizzy: carbon monoxide until shown otherwise.
+  { id: 'home.alarm_headache', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'headache'], within: 18, aboutHome: true },
+  { id: 'home.alarm_sick', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'sick'], within: 18, aboutHome: true },
+  { id: 'home.alarm_dizzy', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'dizzy'], within: 18, aboutHome: true },
   { id: 'home.flood_power', category: 'home', grade: E, all: ['flood', 'powerOff'], within: 16, aboutHome: true },
   { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true },
   { id: 'home.cold', category: 'home', grade: E, all: ['noHeat', 'cantWarm'], within: 16, aboutHome: true },
@@ -174,6 +184,14 @@ export const SIGN_RULES: readonly SignRule[] = [
   // Another person who cannot answer: collapsed, not breathing, a fit.
   { id: 'other.unresponsive', category: 'faint', grade: E, all: ['unresponsive'], subject: true, personOnly: true },
   { id: 'other.seizure', category: 'faint', grade: E, all: ['seizure'], subject: true, personOnly: true },
+  // A colour change or no answer with another sign: grey and not answering, on the floor and not making sense.
+  { id: 'other.colour_no_answer', category: 'faint', grade: E, all: ['colourDrain', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.colour_collapse', category: 'faint', grade: E, all: ['colourDrain', 'fainted'], within: 16, subject: true, personOnly: true },
+  { id: 'other.colour_breathing', category: 'breathing', grade: E, all: ['colourDrain', 'breathe'], within: 12, subject: true, personOnly: true },
+  { id: 'other.floor_no_answer', category: 'faint', grade: E, all: ['onFloor', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.fallen_no_answer', category: 'faint', grade: E, all: ['fall', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.slumped_no_answer', category: 'faint', grade: E, all: ['slumped', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.collapsed_no_answer', category: 'faint', grade: E, all: ['fainted', 'notAnswering'], within: 16, subject: true, personOnly: true },
   // A call for help (the bare "help!" is read in screen.ts).
   { id: 'help.ambulance', category: 'help', grade: E, all: ['callFor', 'ambulance'], within: 5, ordered: true, questionConcern: true },
   { id: 'help.police', category: 'help', grade: C, all: ['callFor', 'police'], within: 5, ordered: true },
