@@ -85,7 +85,8 @@ export const CUE_CONCEPTS = {
     'with a cold', 'with the cold', 'with flu', 'with the flu', 'with a bug', 'with a tummy bug', 'with a sniffle', 'with the sniffles', 'with hay fever', 'with his teeth', 'with her teeth', 'teething',
     'after the/my/a/that exercise/class/gym/workout/walk/swim/run/dance/dancing/zumba/yoga/pilates/session/game/match/hike/ramble', 'at the/my gym/class/zumba/yoga/pilates/dancing',
     'at zumba', 'at yoga', 'at pilates', 'good for me', 'from the exercise', 'from exercise', 'from dancing', 'after gardening', 'from gardening', 'after all that',
-    'watching the/a football/match/game/race/film/rugby/cricket/tennis/final', 'with excitement', 'so excited', 'in the rain', 'off the roof', 'the gutters', 'the gutter', 'down the drive', 'in the street', 'down the road',
+    'watching the/a football/match/game/race/film/rugby/cricket/tennis/final', 'when i saw/heard/got/opened the/my price/prices/bill/cost/total/state/news/results/letter', 'at the price', 'at the prices', 'at the bill',
+    'too much sherry/wine/drink/gin/beer/whisky/whiskey/brandy/port/cider/prosecco/champagne', 'too much to drink', 'a few drinks', 'a drink or two', 'after a drink', 'tipsy', 'merry', 'with excitement', 'so excited', 'in the rain', 'off the roof', 'the gutters', 'the gutter', 'down the drive', 'in the street', 'down the road',
   ],
   nearMiss: ['nearly', 'almost', 'very nearly', 'came close to', 'close to', 'just about', 'nearly went', 'almost went'],
   questionAbout: [
@@ -229,6 +230,7 @@ export const CUE_CONCEPTS = {
     'put the fire on', 'turned the fire on', 'electric fire', 'car alarm', 'house alarm', 'my alarm', 'the alarm clock', 'stroke at golf',
     'golf stroke', 'strokes of', 'can not talk now', 'can not talk right now', 'can not speak to', 'can not talk to', 'in an emergency',
     'in case of emergency', 'in emergencies', 'for emergencies',
+    'will not wake up for/until/till/before/early/in/on/at', 'fast/sound asleep', 'having a lie in', 'having a nap',
     'lost in a/the/my good? book/novel/film/story/programme/show/music/thought/thoughts/crossword/puzzle/world/garden/memories/daydream',
     'got lost in a/the/my', 'lose myself in', 'find my way round/around a/the/this/my/these/that new?', 'find my way around', 'find my way round', 'found my way round',
     'grey/gray/white hair', 'hair has/is/was gone/going/turned/gone grey/gray/white?', 'gone/going/turned/went grey/gray/white early/prematurely/overnight/already/before/like/at/in/since/with/over/years',

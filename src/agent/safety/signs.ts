@@ -128,7 +128,7 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'injury.bleeding', category: 'injury', grade: C, all: ['bleeding'], subject: true, intensifies: true, softNone: true },
   { id: 'injury.cut', category: 'injury', grade: C, all: ['cut', 'bodyPart'], within: 4, ordered: true, subject: true, intensifies: true, softNone: true },
   { id: 'injury.burn', category: 'injury', grade: C, all: ['burn', 'bodyPart'], within: 5, subject: true, intensifies: true },
-  { id: 'injury.burn_blister', category: 'injury', grade: E, all: ['burn', 'blister'], within: 12, subject: true },
+  { id: 'injury.burn_blister', category: 'injury', grade: E, all: ['burn', 'blister'], within: 16, subject: true },
   { id: 'injury.head', category: 'injury', grade: C, all: ['headHit'], subject: true, intensifies: true },
   { id: 'injury.head_sick', category: 'injury', grade: E, all: ['headHit', 'sick'], within: 12, subject: true },
   { id: 'injury.head_blood', category: 'injury', grade: E, all: ['headHit', 'blood'], within: 12, subject: true },
