@@ -163,7 +163,7 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
 
   for (const concept of ['idiom', 'thingCompound'] as const) {
     // A compound inside a longer phrase of the sign ("blood pressure" in "my blood pressure ones") is part of that phrase.
-    const within = (h: ConceptHit): boolean => sign.hits.some((s) => s.start <= h.start && s.end >= h.end && s.end - s.start > h.end - h.start);
+    const within = (h: ConceptHit): boolean => sign.hits.some((s) => s.start <= h.start && s.end >= h.end && (s.end - s.start > h.end - h.start || concept === 'thingCompound'));
     const hit = c.cues(concept).find((h) => sign.hits.some((s) => overlaps(h, s)) && !within(h));
     if (hit) return off(concept === 'idiom' ? 'idiom' : 'thing', hit);
   }
@@ -266,6 +266,8 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   // A possible concern told to the family by her own request ("let my son know the pipe has burst") is that request.
   const family = c.cues('familyMessage').find((h) => h.sentence === sentence && h.start < sign.start);
   if (grade === 'concern' && family) return off('task', family);
+  const ordinary = rule.ordinary ? c.cues(rule.ordinary).find((h) => h.sentence === sentence) : undefined;
+  if (grade === 'concern' && ordinary) return off('resolved', ordinary);
   // A possible concern with its everyday reason beside it ("poorly with a cold", "wobbly after the exercise class").
   const explained = c.cues('explained').find((h) => h.sentence === sentence);
   if (grade === 'concern' && explained) return off('resolved', explained);

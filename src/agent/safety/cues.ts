@@ -80,6 +80,13 @@ export const CUE_CONCEPTS = {
     'on saturdays', 'lazy', 'never does', 'tends to', 'as usual', 'like always', 'like he always does', 'like she always does',
     'when he is/gets/has excited/tired/nervous/cross/upset/angry/busy', 'when she is/gets/has excited/tired/nervous/cross/upset/angry/busy', 'when they are/get excited/tired/nervous/cross/upset/angry',
   ],
+  /** Someone in the garden or at the door for a job (see SignRule.ordinary). */
+  worker: [
+    'trimming/mowing/cutting/fixing/cleaning/mending/painting/delivering/reading/doing/sweeping/pruning/digging/weeding/clearing/checking/measuring the/my hedge/hedges/grass/lawn/windows/gutters/meter/fence/garden/roof/boiler/path/drive/leaves',
+    'window cleaner', 'gardener', 'postman', 'postwoman', 'delivery', 'plumber', 'electrician', 'builder', 'builders', 'workman', 'workmen', 'engineer', 'carer', 'nurse', 'my son sent', 'my daughter sent', 'sent him', 'sent her', 'the council', 'booked',
+  ],
+  /** A noise with its ordinary source (see SignRule.ordinary). */
+  noiseSource: ["neighbours '", "neighbors '", 'neighbours', 'neighbors', 'next door', 'the kids', 'the children', 'the builders', 'the wind', 'the pipes', 'the boiler', 'the cat', 'the dog', 'the radiators', 'the telly', 'the tv', 'the radio', 'my husband', 'my son', 'my grandson', 'my granddaughter', 'my daughter', 'the rain', 'the storm', 'fireworks', 'the party'],
   /** What explains a possible concern away: a cold, exercise, a long day ("wobbly after the exercise class"). */
   explained: [
     'with a cold', 'with the cold', 'with flu', 'with the flu', 'with a bug', 'with a tummy bug', 'with a sniffle', 'with the sniffles', 'with hay fever', 'with his teeth', 'with her teeth', 'teething',
@@ -151,7 +158,7 @@ export const CUE_CONCEPTS = {
     'emergency vet', 'emergency doctor', 'emergency plumber', 'emergency electrician', 'emergency exit', 'emergency brake', 'emergency stop',
     'emergency repairs', 'emergency room visit', 'blood test', 'blood tests', 'blood pressure', 'blood donor', 'blood bank', 'blood type',
     'blood results', 'blood form', 'gave blood', 'give blood', 'giving blood', 'blood sugar test', 'first aid', 'breathing exercises',
-    'breathing exercise', 'breathing class', 'breathing technique', 'breathing techniques', 'breathe in', 'breathing space', 'burglar alarm',
+    'breathing exercise', 'breathing class', 'breathing technique', 'breathing techniques', 'breathe in', 'breathing space', 'new carbon monoxide', 'new co alarm', 'new co detector', 'new smoke alarm', 'new fire alarm', 'monoxide alarm fitted', 'monoxide detector fitted', 'alarm fitted', 'alarms fitted', 'alarm installed', 'detector fitted', 'burglar alarm',
     'burglar alarms', 'police station', 'police officer', 'police car', 'community police', 'pain clinic', 'heat stroke', 'swimming stroke', 'back stroke', 'backstroke', 'breast stroke', 'breaststroke', 'heart shaped',
     'heart shape', 'sweetheart', 'fire and ice', 'fire & ice', 'fire in the hole', 'smoke alarm batteries', 'carbon monoxide alarm batteries',
     'flood warning', 'flood defences', 'flood insurance', 'choke chain', 'hypo kit', 'hypo box', 'sugar free', 'sugar bowl', 'icing sugar',

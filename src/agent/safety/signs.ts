@@ -1,5 +1,6 @@
 import type { SafetyCategory } from '../../tasks/family/emergency-help.ts';
 import type { ConceptHit, ConceptMap } from './concepts.ts';
+import type { CueConcept } from './cues.ts';
 import type { SymptomConcept } from './lexicon.ts';
 
 /** How serious a sign is on its own: call for help now, ask her, or despair. */
@@ -15,6 +16,8 @@ export interface SignRule {
   within?: number;
   /** The concepts must occur in the order given. */
   ordered?: boolean;
+  /** A cue that, in the same sentence, names the sign's ordinary source and makes a concern nothing (a gardener, the neighbours' children). */
+  ordinary?: CueConcept;
   /** An event that happens to someone: its subject says who (or that it is a thing or an animal). */
   subject?: boolean;
   /** Only a person can have it: with no person named, words before it are its subject ("my card fell", "baton rouge fall"). */
@@ -103,6 +106,7 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'faint.feeling', category: 'faint', grade: C, all: ['faintFeel'], subject: true, intensifies: true },
   { id: 'faint.fainted', category: 'faint', grade: E, all: ['fainted'], subject: true, personOnly: true, nearMissConcern: true },
   { id: 'faint.dizzy', category: 'faint', grade: C, all: ['dizzy'], subject: true },
+  { id: 'faint.dizzy_sweaty', category: 'faint', grade: E, all: ['dizzy', 'sweaty'], within: 10, subject: true },
   // Falls and being stuck.
   { id: 'fall.fell', category: 'fall', grade: C, all: ['fall'], subject: true, personOnly: true },
   { id: 'fall.just_fell', category: 'fall', grade: E, all: ['perfect', 'fall'], within: 1, ordered: true, subject: true, personOnly: true },
@@ -148,10 +152,10 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.intruder', category: 'home', grade: E, all: ['intruder'], aboutHome: true },
   { id: 'home.breaking_in', category: 'home', grade: E, all: ['someone', 'breakIn'], within: 10, aboutHome: true },
   { id: 'home.stranger_inside', category: 'home', grade: E, all: ['someone', 'inHouse', 'unknownPerson'], within: 14, aboutHome: true },
-  { id: 'home.someone_inside', category: 'home', grade: C, all: ['someone', 'inHouse'], within: 8, aboutHome: true },
+  { id: 'home.someone_inside', category: 'home', grade: C, all: ['someone', 'inHouse'], within: 8, aboutHome: true, ordinary: 'worker' },
   { id: 'home.menace', category: 'home', grade: E, all: ['menace'], aboutHome: true },
   { id: 'home.glass', category: 'home', grade: E, all: ['hear', 'glassBreak'], within: 6, aboutHome: true },
-  { id: 'home.noise', category: 'home', grade: C, all: ['hear', 'noise'], within: 6, aboutHome: true },
+  { id: 'home.noise', category: 'home', grade: C, all: ['hear', 'noise'], within: 6, aboutHome: true, ordinary: 'noiseSource' },
   { id: 'home.fire', category: 'home', grade: E, all: ['fire'], aboutHome: true },
   { id: 'home.smoke', category: 'home', grade: E, all: ['smoke', 'smokeSpread'], within: 5, aboutHome: true },
   { id: 'home.burning_smell', category: 'home', grade: C, all: ['smellBurning'], aboutHome: true },
@@ -160,12 +164,18 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.smoke_signs', category: 'home', grade: E, all: ['smoke', 'fireSign'], within: 12, aboutHome: true },
   { id: 'home.burning_alarm', category: 'home', grade: E, all: ['smellBurning', 'alarm', 'sounding'], within: 14, aboutHome: true },
   { id: 'home.smoke_alarm', category: 'home', grade: C, all: ['alarm', 'sounding'], within: 5, aboutHome: true },
-  { id: 'home.gas', category: 'home', grade: E, all: ['gas'], aboutHome: true },
+  { id: 'home.gas', category: 'home', grade: E, all: ['gas'], aboutHome: true, questionConcern: true },
   { id: 'home.gas_left_on', category: 'home', grade: C, all: ['gasOn'], aboutHome: true },
   { id: 'home.carbon_monoxide', category: 'home', grade: E, all: ['coAlarm', 'coDanger'], within: 6, aboutHome: true },
   // An alarm sounding while she has a headache, feels sick or dizzy: carbon monoxide until shown otherwise.
   { id: 'home.alarm_headache', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'headache'], within: 18, aboutHome: true },
   { id: 'home.alarm_sick', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'sick'], within: 18, aboutHome: true },
+  { id: 'home.alarm_drowsy', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'drowsy'], within: 18, aboutHome: true },
+  // A heater, boiler or fire that smells or gives fumes while she has a headache, feels sick, dizzy or drowsy.
+  { id: 'home.fumes_headache', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'headache'], within: 18, aboutHome: true },
+  { id: 'home.fumes_sick', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'sick'], within: 18, aboutHome: true },
+  { id: 'home.fumes_dizzy', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'dizzy'], within: 18, aboutHome: true },
+  { id: 'home.fumes_drowsy', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'drowsy'], within: 18, aboutHome: true },
   { id: 'home.alarm_dizzy', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'dizzy'], within: 18, aboutHome: true },
   { id: 'home.flood_power', category: 'home', grade: E, all: ['flood', 'powerOff'], within: 16, aboutHome: true },
   { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true },

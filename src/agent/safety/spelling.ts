@@ -47,7 +47,7 @@ const FIXES: Record<string, string> = {
   painin: 'paining', fitt: 'fit', brest: 'breast', tablts: 'tablets', tabltes: 'tablets', tablats: 'tablets', pilss: 'pills', twce: 'twice',
   lsot: 'lost', wher: 'where', whre: 'where', wehre: 'where', knwo: 'know', kno: 'know', nkow: 'know', konw: 'know', strets: 'streets',
   streetes: 'streets', waek: 'wake', awnser: 'answer', anser: 'answer', ansering: 'answering', answring: 'answering', awnsering: 'answering',
-  brething: 'breathing', breathng: 'breathing', hevy: 'heavy', heavey: 'heavy', hevvy: 'heavy', akes: 'aches', achs: 'aches', akeing: 'aching', aking: 'aching', akin: 'aching',
+  brething: 'breathing', breathng: 'breathing', hevy: 'heavy', haev: 'have', hvae: 'have', hav: 'have', ahve: 'have', droping: 'drooping', droopin: 'drooping', drooling: 'drooling', giddyness: 'giddiness', gidiness: 'giddiness', heavey: 'heavy', hevvy: 'heavy', akes: 'aches', achs: 'aches', akeing: 'aching', aking: 'aching', akin: 'aching',
 };
 
 /** Every word of every phrase of the lexicon and the cues: what a typed word is corrected towards. */
