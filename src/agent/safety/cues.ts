@@ -83,7 +83,12 @@ export const CUE_CONCEPTS = {
   /** Someone in the garden or at the door for a job (see SignRule.ordinary). */
   worker: [
     'trimming/mowing/cutting/fixing/cleaning/mending/painting/delivering/reading/doing/sweeping/pruning/digging/weeding/clearing/checking/measuring the/my hedge/hedges/grass/lawn/windows/gutters/meter/fence/garden/roof/boiler/path/drive/leaves',
-    'window cleaner', 'gardener', 'postman', 'postwoman', 'delivery', 'plumber', 'electrician', 'builder', 'builders', 'workman', 'workmen', 'engineer', 'carer', 'nurse', 'my son sent', 'my daughter sent', 'sent him', 'sent her', 'the council', 'booked',
+    'window cleaner', 'gardener', 'postman', 'postwoman', 'delivery', 'plumber', 'electrician', 'builder', 'builders', 'workman', 'workmen', 'engineer', 'carer', 'nurse', 'my son sent', 'my daughter sent', 'sent him', 'sent her', 'the council', 'booked', 'selling', 'collecting for', 'canvassing', 'charity', 'leaflets', 'a parcel', 'reading the meter', 'probably the',
+  ],
+  /** A leak or a broken boiler being seen to (see SignRule.ordinary). */
+  repairing: [
+    'fixing it', 'sorting it', 'is fixing', 'is sorting', 'has fixed', 'fixed it', 'plumber is here', 'plumber is coming', 'plumber is on', 'engineer is here', 'engineer is coming', 'engineer is on',
+    'coming to fix', 'coming to look', 'in the garage', 'in the shed', 'in the greenhouse', 'landlord is', 'council is sending',
   ],
   /** A noise with its ordinary source (see SignRule.ordinary). */
   noiseSource: ["neighbours '", "neighbors '", 'neighbours', 'neighbors', 'next door', 'the kids', 'the children', 'the builders', 'the wind', 'the pipes', 'the boiler', 'the cat', 'the dog', 'the radiators', 'the telly', 'the tv', 'the radio', 'my husband', 'my son', 'my grandson', 'my granddaughter', 'my daughter', 'the rain', 'the storm', 'fireworks', 'the party'],
@@ -146,7 +151,7 @@ export const CUE_CONCEPTS = {
     'stroke group', 'stroke support', 'stroke clinic', 'falls clinic', 'falls prevention', 'falls team', 'falls service', 'falls alarm',
     'falls pendant', 'falls sensor', 'falls detector', 'falls risk', 'fall detector', 'fall alarm', 'fall sensor', 'chest clinic',
     'chest infection', 'chest x ray', 'chest physio', 'heart clinic', 'heart failure', 'heart failure nurse', 'heart foundation',
-    'heart surgeon', 'heart specialist', 'heart monitor', 'heart rate monitor', 'heart check', 'heart condition', 'heart of gold', 'heart of the', 'gas bill', 'gas man', 'gas engineer', 'gas meter',
+    'heart surgeon', 'heart specialist', 'heart monitor', 'heart rate monitor', 'heart check', 'heart condition', 'heart of gold', 'heart of the', 'gas bill', 'gas bills', 'gas man', 'gas engineer', 'gas meter',
     'gas safety', 'gas fire', 'gas boiler', 'gas cooker', 'gas hob', 'gas supplier', 'gas company', 'gas board', 'gas check', 'gas service',
     'gas station', 'gas prices', 'gas tank', 'out of gas', 'fire alarm test', 'fire drill', 'fire brigade', 'fire service', 'fire station',
     'fire extinguisher', 'fire blanket', 'fire door', 'fire safety', 'fire escape', 'fire place', 'fireplace', 'fire side', 'fireside',

@@ -37,13 +37,13 @@ cribbling cricked crimping cringing croaked croaking crocked crooker crooled cro
 cropping crowbars cruised crumping crusher crushes crusted crusting cudden cuddled culled dagged dagging
 dained daining daled danging dashed deader deading dearing deaving decked dedication dedications deeper
 defector defectors detecter detecters devels diabetics dialer diallel dialler diazepams dibble dibbling
-dicked difficultly digoxins dilled dilling dinger dingers dinging dingles dioxin dipped dirled discomforts
-disorientate disorientates ditting ditziness doable dobbed dobbing dockets dolling dopped dopping dosages
-dotage doubler doubles doublet doubly doubted douses downstair drabble drabbling drapped drapping dreader
-dreading drencher drenches dribbing dribbled dribbler dribbles dribblet dribbly dripped dripping droiling
-drolling droobs droogs drooked drooking drooks drooled drools drooly dropper droppings drops dropsy drossy
-drows drowse dualled duffer duking dumbness dumping durned durning dushing dwelled dwelling earing eater
-eching eclosing eight elephants emergence emergences eradiating estopped estrange estranger estrangers
+dicked difficultly digoxins dilled dilling dinger dingers dinging dingles dioxin dipped direction dirled
+discomforts disorientate disorientates ditting ditziness doable dobbed dobbing dockets dolling dopped dopping
+dosages dotage doubler doubles doublet doubly doubted douses downstair drabble drabbling drapped drapping
+dreader dreading drencher drenches dribbing dribbled dribbler dribbles dribblet dribbly dripped dripping
+droiling drolling droobs droogs drooked drooking drooks drooled drools drooly dropper droppings drops dropsy
+drossy drows drowse dualled duffer duking dumbness dumping durned durning dushing dwelled dwelling earing
+eater eching eclosing eight elephants emergence emergences eradiating estopped estrange estranger estrangers
 etching etranger etrangers euking everwhere eyeliad eyelids eyesights fabling facing fagged fagging failing
 fained faining fainter faintings faking faller fallings falsing fames fanging fashed fashing fatling fatting
 fearing feater fecked feering feezing feinted feinting felled felling fentanyls fetching fetting fiating

@@ -178,9 +178,9 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.fumes_drowsy', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'drowsy'], within: 18, aboutHome: true },
   { id: 'home.alarm_dizzy', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'dizzy'], within: 18, aboutHome: true },
   { id: 'home.flood_power', category: 'home', grade: E, all: ['flood', 'powerOff'], within: 16, aboutHome: true },
-  { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true },
+  { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true, ordinary: 'repairing' },
   { id: 'home.cold', category: 'home', grade: E, all: ['noHeat', 'cantWarm'], within: 16, aboutHome: true },
-  { id: 'home.no_heating', category: 'home', grade: C, all: ['noHeat', 'cold'], within: 16, aboutHome: true },
+  { id: 'home.no_heating', category: 'home', grade: C, all: ['noHeat', 'cold'], within: 16, aboutHome: true, ordinary: 'repairing' },
   { id: 'home.cant_warm', category: 'home', grade: C, all: ['cantWarm'], aboutHome: true, intensifies: true },
   // Lost or confused.
   { id: 'lost.where', category: 'lost', grade: C, all: ['whereAmI'], subject: true, personOnly: true, state: true },
