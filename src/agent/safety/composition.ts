@@ -246,8 +246,10 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
     }
   }
   if (rule.softNone && grade === 'concern') {
-    const soft = c.inClauses('soft', clauses);
-    if (soft) return off('resolved', soft);
+    // "I cut my finger, just a tiny cut": a small word anywhere in the sentence, unless a strong one is there too.
+    const soft = c.inClauses('soft', clauses) ?? c.cues('soft').find((h) => h.sentence === sentence);
+    const intense = c.cues('intense').some((h) => h.sentence === sentence && !(soft && overlaps(h, soft)));
+    if (soft && !intense) return off('resolved', soft);
   }
   if (rule.intensifies && grade === 'concern') {
     const intense = c.cues('intense').find((h) => clauses.has(c.clauseOf(h.start)) && !c.cues('soft').some((s) => overlaps(s, h)));

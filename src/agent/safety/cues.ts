@@ -243,6 +243,7 @@ export const CUE_CONCEPTS = {
     'golf stroke', 'strokes of', 'can not talk now', 'can not talk right now', 'can not speak to', 'can not talk to', 'in an emergency',
     'in case of emergency', 'in emergencies', 'for emergencies',
     'will not wake up for/until/till/before/early/in/on/at', 'fast/sound asleep', 'having a lie in', 'having a nap',
+    'lost my way in the/a/this story/book/film/plot/programme/show/episode/chapter/conversation/knitting/pattern/recipe/crossword',
     'lost in a/the/my good? book/novel/film/story/programme/show/music/thought/thoughts/crossword/puzzle/world/garden/memories/daydream',
     'got lost in a/the/my', 'lose myself in', 'find my way round/around a/the/this/my/these/that new?', 'find my way around', 'find my way round', 'found my way round',
     'grey/gray/white hair', 'hair has/is/was gone/going/turned/gone grey/gray/white?', 'gone/going/turned/went grey/gray/white early/prematurely/overnight/already/before/like/at/in/since/with/over/years',
@@ -257,7 +258,7 @@ export const CUE_CONCEPTS = {
     'tell everyone', 'let everyone know', 'tell the kids', 'let the kids know', 'send a message to my', 'message the family',
   ],
   doseSkip: ['not taking', 'skipping', 'skip', 'will not take', 'not going to take', 'missing my', 'leaving out', 'not having my', 'give it a miss'],
-  soft: ['a bit', 'a little', 'a little bit', 'bit', 'slightly', 'slight', 'mild', 'mildly', 'touch of', 'kind of', 'sort of', 'little', 'somewhat', 'a tad', 'tad', 'bit of'],
+  soft: ['tiny', 'small', 'minor', 'paper cut', 'papercut', 'just a nick', 'a bit', 'a little', 'a little bit', 'bit', 'slightly', 'slight', 'mild', 'mildly', 'touch of', 'kind of', 'sort of', 'little', 'somewhat', 'a tad', 'tad', 'bit of'],
   intense: [
     'very', 'really', 'so', 'terribly', 'terrible', 'badly', 'bad', 'severe', 'proper', 'properly', 'right bad', 'real bad', 'awful bad', 'ever so', 'dreadfully bad', 'severely', 'extremely', 'awful', 'awfully', 'horrible', 'dreadful',
     'dreadfully', 'unbearable', 'agony', 'excruciating', 'crushing', 'worst', 'lots', 'a lot', 'heavily', 'all over', 'everywhere',

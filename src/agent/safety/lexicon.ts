@@ -14,7 +14,7 @@ export const SYMPTOM_CONCEPTS = {
   face: ['face', 'mouth', 'lip', 'lips', 'cheek', 'smile', 'eyelid', 'face is', 'dribbling', 'dribble', 'drooling'],
   radiates: ['jaw', 'into my jaw', 'to my jaw', 'down my arm', 'down my left arm', 'into my arm', 'to my arm', 'up my neck', 'into my neck', 'into my back', 'to my back', 'between my shoulder blades', 'spreading', 'going down my', 'going up my', 'radiating', 'going into my', 'left arm'],
   side: ['one side', 'left side', 'right side', 'down one side', 'down my left', 'down my right', 'half my', 'on the left', 'on the right', 'side of my'],
-  speech: ['speech', 'words', 'word', 'talk', 'talking', 'speak', 'speaking', 'voice', 'sentences', 'what i am saying'],
+  speech: ['everything i say', 'what i say', 'when i speak', 'when i talk', 'when i try to speak', 'when i try to talk', 'speech', 'words', 'word', 'talk', 'talking', 'speak', 'speaking', 'voice', 'sentences', 'what i am saying'],
   pain: [
     'pain', 'pains', 'painful', 'hurt', 'hurts', 'hurting', 'ache', 'aches', 'aching', 'achy', 'agony', 'throbbing', 'stabbing',
     'killing me', 'in pain', 'sore', 'burning', 'paining', 'pained', 'gripping', 'cramping',
@@ -30,7 +30,7 @@ export const SYMPTOM_CONCEPTS = {
     'can not move', 'can not grip', 'can not hold', 'will not move', 'gave way', 'giving way', 'went dead', 'gone dead',
     'will not hold', 'will not grip', 'will not lift', 'will not do what i', 'will not do as i', 'not do what i tell', 'will not listen', 'will not obey',
     'not doing what i', 'not doing as i', 'not listening to me', 'dragging it', 'dragging my leg', 'dragging my foot', 'dragging one', 'belongs to someone else', 'like someone else', 'not my own', 'like it is not mine', 'feels like it is not mine', 'it is not mine any more', 'it is not mine anymore',
-    'does not feel like mine', 'like lead', 'keeps dropping', 'keep dropping', 'can not pick', 'can not lift it',
+    'does not feel like mine', 'like lead', 'keeps dropping', 'keep dropping', 'can not pick', 'can not lift it', 'lost the use of', 'lost use of', 'no use in', 'no power in', 'no strength in',
   ],
   droop: [
     'droop', 'droops', 'drooping', 'drooped', 'droopy', 'dropped', 'has dropped', 'sagging', 'sagged', 'fallen', 'slipped', 'lopsided',
@@ -39,7 +39,7 @@ export const SYMPTOM_CONCEPTS = {
   slur: [
     'slur', 'slurred', 'slurring', 'garbled', 'gibberish', 'coming out wrong', 'coming out all wrong', 'coming out funny', 'coming out strange',
     'coming out muddled', 'coming out jumbled', 'coming out all jumbled', 'come out wrong', 'come out funny',
-    'come/comes/came/coming out jumbled/muddled/garbled/wrong/funny/strange/weird/backwards/mixed/scrambled/slurred/mangled', 'come/comes/came/coming out all jumbled/muddled/garbled/wrong/funny/mixed/scrambled/slurred',
+    'come/comes/came/coming out jumbled/muddled/garbled/wrong/funny/strange/weird/backwards/mixed/scrambled/slurred/mangled', 'come/comes/came/coming out back to front', 'come/comes/came/coming out the wrong way round', 'come/comes/came/coming out upside down', 'come/comes/came/coming out all jumbled/muddled/garbled/wrong/funny/mixed/scrambled/slurred',
     'words are all mixed up', 'words are all jumbled', 'words are jumbled', 'words are muddled', 'words are scrambled', 'saying the wrong words',
     'saying the wrong word', 'words will not come', 'words will not come out', 'can not get the words', 'can not get my words', 'can not say what i mean',
     'tongue feels thick', 'tongue will not work', 'mouth will not work', 'mouth will not form', 'sound drunk', 'sounding drunk', 'sounds drunk', 'talking funny',
@@ -49,7 +49,7 @@ export const SYMPTOM_CONCEPTS = {
   ],
   slurWeak: ['wonky', 'slurry', 'thick', 'gone funny', 'gone strange', 'gone weird', 'gone wonky', 'gone all', 'jumbled', 'muddled', 'mixed up', 'wrong', 'funny', 'strange', 'weird', 'all over the place', 'not right', 'can not'],
   sudden: ['suddenly', 'sudden', 'all of a sudden', 'out of nowhere', 'out of the blue', 'just now', 'came on', 'come on', 'hit me', 'like a thunderclap', 'from nowhere', 'in an instant', 'without warning'],
-  visionLoss: ['can not see', 'lost my sight', 'lost my vision', 'gone black', 'gone dark', 'double vision', 'seeing double', 'blurry', 'blurred', 'gone blurry', 'misty', 'went black', 'went dark'],
+  visionLoss: ['vision/sight/eyesight went/gone/going/has', 'vision/sight/eyesight went/gone/going/has gone/went funny/blurry/black/dark/dim/fuzzy/wonky', 'can not see', 'lost my sight', 'lost my vision', 'gone black', 'gone dark', 'double vision', 'seeing double', 'blurry', 'blurred', 'gone blurry', 'misty', 'went black', 'went dark'],
   blindNow: ['gone blind', 'went blind', 'can not see out of', 'lost the sight', 'suddenly blind', 'curtain over my eye', 'black curtain'],
   vision: ['vision', 'sight', 'eyesight', 'eye', 'eyes', 'see'],
   headache: ['headache', 'head ache', 'head is pounding', 'head hurts', 'migraine', 'pain in my head', 'thunderclap', 'head is/feels/has paining/hurting/throbbing/pounding/banging/splitting/killing/exploding/bursting', 'head is/feels? going to explode/burst', 'head pain', 'pain in the head', 'pain at the back of my head'],
@@ -110,7 +110,7 @@ export const SYMPTOM_CONCEPTS = {
   ],
   perfect: ['have', 'has', 'is', 'am', 'just', 'have just', 'has just', 'gone and', 'keep', 'keeps', 'had just', 'have had', 'has had', 'just had'],
   onFloor: [
-    'am/is/are/lying/laying/been/still/stuck/lie/collapsed on the floor/ground/carpet/pavement/landing/tiles',
+    'am/is/are/lying/laying/been/still/stuck/lie/collapsed down? on the floor/ground/carpet/pavement/landing/tiles',
     'am/is/are/lying/laying/been/still/stuck/lie/lay on the bathroom/kitchen/hall/bedroom/lounge floor', 'lying here', 'lying on my back',
     'at the bottom of the stairs', 'on the floor since', 'on the floor for', 'on the floor and can not', 'on the floor help',
     'woke up on the floor', 'in a heap on', 'sprawled on', 'flat on my back', 'flat on my face',
@@ -149,7 +149,7 @@ export const SYMPTOM_CONCEPTS = {
   sick: ['sick', 'vomiting', 'vomit', 'vomited', 'throwing up', 'threw up', 'thrown up', 'being sick', 'nauseous', 'nausea', 'queasy', 'bringing up', 'brought up', 'coughing up', 'coughed up', 'spitting', 'spat', 'spit', 'heaving', 'retching', 'chucking up', 'puking'],
   blood: ['blood', 'bloody mess', 'bleeding', 'bleed', 'bled', 'blood in it', 'coffee grounds', 'black stuff', 'red stuff'],
   bleeding: ['bleeding', 'am bleeding', 'is bleeding', 'bleeding from', 'bled'],
-  bleedMuch: ['will not stop', 'not stopping', 'a lot', 'lots', 'everywhere', 'heavily', 'badly', 'pouring', 'gushing', 'spurting', 'soaked', 'loads', 'so much', 'all over'],
+  bleedMuch: ['pumping', 'pumping out', 'spurting out', 'will not stop', 'not stopping', 'a lot', 'lots', 'everywhere', 'heavily', 'badly', 'pouring', 'gushing', 'spurting', 'soaked', 'loads', 'so much', 'all over'],
   bleedHeavy: [
     'will not stop bleeding', 'can not stop the bleeding', 'can not stop bleeding', 'lot of blood', 'lots of blood', 'blood everywhere',
     'bleeding a lot', 'bleeding heavily', 'bleeding badly', 'bleeding everywhere', 'bleeding loads', 'pouring with blood', 'pouring blood',
@@ -224,7 +224,7 @@ export const SYMPTOM_CONCEPTS = {
     'trying/tried/testing/rattling/rattled/pulling/pushing/checking/forcing/jiggling/fiddling/shaking all? the/my/our/each? back/front/side/patio/kitchen/garden/french/car/shed? door/doors/window/windows/lock/locks/latch/gate/letterbox',
     'smashed/smashing/broken/broke/kicked/kicking/bashed/cracked the/my/our back/front/kitchen/bedroom/patio/french/bathroom/lounge? window/windows/door/glass/pane', 'kicked in the door', 'kicked the door in',
     'looking/peering/peeping/peeking/staring in/into/through my/the/our windows/window/house/kitchen/bedroom', 'looking/peering/staring in at me',
-    'prowling', 'lurking', 'hanging around outside', 'creeping around', 'snooping', 'fiddling with the lock', 'with a torch', 'shining a torch', 'looking at/round the/my windows/doors/locks/house', 'casing the', 'watching the/my house/flat', 'trying to look in', 'forced the door/window/lock/back/front/patio', 'jemmied', 'crowbar', 'picked the lock', 'picking the lock',
+    'prowling', 'lurking', 'hanging around outside', 'creeping around', 'snooping', 'fiddling with the lock', 'with a torch', 'shining a torch', 'looking at/round the/my windows/doors/locks/house', 'casing the', 'watching the/my house/flat', 'trying to look in', 'forced the door/window/lock/back/front/patio', 'force/forcing/forced/prise/prising/prised/jemmy/jemmying/kick/kicking the/my/our back/front/side/patio? door/window/lock/gate', 'jemmied', 'crowbar', 'picked the lock', 'picking the lock',
   ],
   inHouse: [
     'in my house', 'in the house', 'in my home', 'in my flat', 'in my garden', 'in the garden', 'in my kitchen', 'in the kitchen',

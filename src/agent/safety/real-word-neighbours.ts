@@ -95,79 +95,80 @@ palled palling palpitation paned panful panging panick panicks paning panned pan
 paralyse paralyser paralyses paralyze paralyzer paralyzes paramedico paramedicos parks pashed passibly
 patined patining paving pawned pawning peaking pecked peculia peculiars peeled peeped peeper peeping peined
 peining peopled peopler peoples pepped petrifier petrifies pheeze pheezes pheezing phoner phones phoney
-phonied picket piking pilled pilling pillowing pined pinger pingers pinging pingles pingling pining pinny
-pioned pipped pitting placket plained plainful plaining plashing platitude plopped plumped plurry pocket
-pockets poinding poises poisonings poking policed policer polices policy polite polling ponding pooped popper
-poppet poppied poppled poring possible postcoded postcodes poufing pouking pouncing pounded poundings pouped
-pouping pourings pouting pownding powring poysoning preassure prescriptions pressured pressures pribble
-prisoning proler proling proller prolling propped propping proscription prouler prouling prower prowled
-prowlers prowlings pucking pudden puddled puffers puffery puffier pugged puling pumping pupped purfle puring
-purpie purpled purpler purples purply pushing quavery queazy quicky quiver quivers racings racino racked
-racket racking rackle radicating ragged ragging raging rahing railing rained raining raking ramping rancing
-ranging raping rapped rarely raring rashed rasing rasping ratching rating raving rawing raxing raying razed
-razing reaching readding readers readier readings readying reaking realer reamer reaming reaper reaping
-rearer rearing reaver reaving recked redder redding reding reeching reeder reeding reedling reefing reeking
-reeled reelings reeving rembles rembling render rending repped reveling revels revere ribbed ribbing ricing
-ricked ridging rigging rightened rightening rightness rilled rilling rinded rinding ringers ringings rinking
-rinning rinsing riped ripped ripper ripping rippled risped ritting roading robber robbin robbins robed robing
-rockets rolling rooked rooped rooping roops roopy rosette rouble rounded rounding rouses rouths rubbed
-rubbing rubbled rubbling ruddled rugged rumble rumbled rumping rushed rushing sabbed sabbing sacred sadden
-sagger saggering saggings sailing sained saining sainted sainting saintish sallowed sared sarking sarks
-sashed satin satins saving scabbed scabbing scagged scagging scalder scaldings scaldini scaldino scaled
-scaling scalled scalped scalping scaped scare scarer scares scarey scarfed scarped scarred scarted scauded
-scauding scaured scolded scolding scooping scored scowing scrape scraper scrapes scrapped scrawped screaking
-screet screets screiching scrieching scurred scurring scurry seared searing seater seating seats seeled
-seeling seeped seeping seepy segars seisor seisure seisures selling sells senhor senior senor sensors sensory
-sentence sentenced sentencer sentencers sentiences sever severed severer severs severy shacking shading
-shagged shagging shaked shaken shaker shakings shaley shaling shallowed shaming shanking shaping shared
-sharing sharking sharks shavers shaving shawing shearing sheaving sheepy shelled shelling shells shiers
-shimmy shiners shinny shipped shipping shitting shiver shiverings shivers shives shlumped shopped shoulders
-shouses shovers showing shreeking shreiking shriekings shrieving shriking shrinking shrivers sicked sinded
-singers singles singling singly sipped sipping sivers skells skepping skimping skinny skipped skippings
-skivering skivers skurry slabbed slabbing slagged slagging slaked slaking slapped slapping slashing slaying
-sleech sleeky sleepry sleeps sleety sleezy slice slicer slices slicked slided slimed sliped sliping slipper
-slitting slived slivering slivers slopped slopping sloppy slowing sluiced slummed slurped slurping slurpy
-slurried slurry slurrying smalls smeech smelled smelly smelts smitting smoked smoker smokes smoulder smugged
-smurred smurring smurry snagged snagging snaked snakey snaking snared snarks snawing sneaking snecked snelled
-snelling snells snicked snipped snipping snoking snooding snooking snooling snooting snoozing snowking snuffy
-soaken soaker soaking soaped soared sobbed sobbing socked socket sodden soddenly sogged sogging someones
-sooked sooping sopped sorehead souked sounder soundings souring souses souths sowing sownded sownding spagged
-spagging spained spaining spanking spanks spared spares sparging sparing spark sparke sparkes sparkling
-sparky sparling sparring spars sparts spatting spaying speakings speaning spearing speats specking spelled
-spells spetch spetting spiced spinney spiny spirting spiting spittings spliced splitting sporks sporting
-spotting spreadings spreazing spredding spurling spurning spurred spurring spurry squeaking squealings
-squeezer squeezes squeezings squeezy stabber stabbings stabled stabling stagged staggerings stagging stain
-stains staked staking stalking stapped stared starking starks static statics statim stating stations staying
-steepy stelled stelling stells stepped sternums stiffy stivers stobbed stobbing stoke stokes stollen stomped
-stooped stooping stoped stopper stoppled stotin stotins stounded stounding stowing straggling strained strake
-strakes stramped strander stranders strang stranges strangle strangler stranglers strapped strapper straunge
-streaming streek streeks streel streels streety strike strikes stringer stringers stripped stripping strobe
-strobes strode stroken stroker strokers stronger strooke strookes stropped strove strugglings stubbed
-stubbing studden stuffs stumble stumbled stumped sturting suckets suddens suddenty sudder suffer suffocatings
-sugans sugary sugged sugging suicided suicides sungars surgent surrounding swabbed swabbing swagged
-swaggering swagging swaging swaling swallower swats swayings swayling swealed swealing sweals swearing swears
-sweary sweatings sweats sweeled sweeling sweepy sweeting sweets sweety sweller swellings swells swelted
-swelting swelts sweying swilled swilling swooping swopped swounded swounding tabbed tabbing tabled tables
-tabret tabrets tacket tacking taeing tagged tagging tainted tainting takin takings takins talcing talcking
-talkings tallet tallets taming tanging tangles tangling tangly tanking taping tapped taring tashed tasking
-taslet taslets tawing taxing tearing teering tensor terribles terrifier terrifies threat throats throaty
-throbbings thumbing thunderclaps ticked tilled tilling tinded tingeing tinges tinging tingle tingled tingler
-tinglers tinglings tinily tinkles tinkling tinkly tipped tipping tippled titting togue toiler toises toking
-tolling tongued tongues topped topple topples torrified touring touses tracing tracked tramped tramping
-traped trapper trapping treader treading trebles trebling trebly tremble trembled trembler tremblers
-tremblings trenched trespassed trespasses tressure tribble tringles tripled tripling tripper trippet
-trippings trippled trippling troat troke trokes trooped trooping troops troubled troubler troubles troule
-trumping tsking tugged tumbler tumbles tumping turgent turgently tushing twilted twister twitted ugged umble
-umping unbearably unbeatable ungently untearable unwearable upstair upstirs urent urned urning vagged vagging
-vailing veerings vertigos vialed vialled vices virion visions vison vocation voces voiced voicer voicers
-voiles vomiter vomitings wabbly wagged wagging waifing wailings wained waining wairing waiving waling walled
-walling walloping wallowed warbled warfaring warfarins warling washed wauling waving wawling waying wearing
-weaving weeper weeping weigh weighs weights weighty welled welling wended wheeling wheely wheeping wheezed
-wheezer wheezers wheezings wheezle wheezles wheezling whiling whilly whimpering whisperings whumping wicked
-wifeless wight wilded wiling willed willing willowing winced winder windled wined winged winger wingers
-winging winked winned wisted witting wobble wopped wounded wounding wracked wrapped wreaking wreath wreathe
-wreathing wreathless wrenched wright wringing wroken yammering yarely yeading yipped youth youthy yuking
-yumping zagged zagging zinger zingers zinging zipped
+phonied picket piking pilled pilling pillowing pimping pined pinger pingers pinging pingles pingling pining
+pinny pioned pipped pitting placket plained plainful plaining plashing platitude plopped plumped plumping
+plurry pocket pockets poinding poises poisonings poking policed policer polices policy polite polling ponding
+pooped popper poppet poppied poppled poring possible postcoded postcodes poufing pouking pouncing pounded
+poundings pouped pouping pourings pouting pownding powring poysoning preassure prescriptions pressured
+pressures pribble prisoning proler proling proller prolling propped propping proscription prouler prouling
+prower prowled prowlers prowlings pucking pudden puddled puffers puffery puffier pugged puling pulping
+pumping pumpings pumpking pupped pupping purfle puring purpie purpled purpler purples purply pushing quavery
+queazy quicky quiver quivers racings racino racked racket racking rackle radicating ragged ragging raging
+rahing railing rained raining raking ramping rancing ranging raping rapped rarely raring rashed rasing
+rasping ratching rating raving rawing raxing raying razed razing reaching readding readers readier readings
+readying reaking realer reamer reaming reaper reaping rearer rearing reaver reaving recked redder redding
+reding reeching reeder reeding reedling reefing reeking reeled reelings reeving rembles rembling render
+rending repped reveling revels revere ribbed ribbing ricing ricked ridging rigging rightened rightening
+rightness rilled rilling rinded rinding ringers ringings rinking rinning rinsing riped ripped ripper ripping
+rippled risped ritting roading robber robbin robbins robed robing rockets rolling rooked rooped rooping roops
+roopy rosette rouble rounded rounding rouses rouths rubbed rubbing rubbled rubbling ruddled rugged rumble
+rumbled rumping rushed rushing sabbed sabbing sacred sadden sagger saggering saggings sailing sained saining
+sainted sainting saintish sallowed sared sarking sarks sashed satin satins saving scabbed scabbing scagged
+scagging scalder scaldings scaldini scaldino scaled scaling scalled scalped scalping scaped scare scarer
+scares scarey scarfed scarped scarred scarted scauded scauding scaured scolded scolding scooping scored
+scowing scrape scraper scrapes scrapped scrawped screaking screet screets screiching scrieching scurred
+scurring scurry seared searing seater seating seats seeled seeling seeped seeping seepy segars seisor seisure
+seisures selling sells senhor senior senor sensors sensory sentence sentenced sentencer sentencers sentiences
+sever severed severer severs severy shacking shading shagged shagging shaked shaken shaker shakings shaley
+shaling shallowed shaming shanking shaping shared sharing sharking sharks shavers shaving shawing shearing
+sheaving sheepy shelled shelling shells shiers shimmy shiners shinny shipped shipping shitting shiver
+shiverings shivers shives shlumped shopped shoulders shouses shovers showing shreeking shreiking shriekings
+shrieving shriking shrinking shrivers sicked sinded singers singles singling singly sipped sipping sivers
+skells skepping skimping skinny skipped skippings skivering skivers skurry slabbed slabbing slagged slagging
+slaked slaking slapped slapping slashing slaying sleech sleeky sleepry sleeps sleety sleezy slice slicer
+slices slicked slided slimed sliped sliping slipper slitting slived slivering slivers slopped slopping sloppy
+slowing sluiced slummed slurped slurping slurpy slurried slurry slurrying smalls smeech smelled smelly smelts
+smitting smoked smoker smokes smoulder smugged smurred smurring smurry snagged snagging snaked snakey snaking
+snared snarks snawing sneaking snecked snelled snelling snells snicked snipped snipping snoking snooding
+snooking snooling snooting snoozing snowking snuffy soaken soaker soaking soaped soared sobbed sobbing socked
+socket sodden soddenly sogged sogging someones sooked sooping sopped sorehead souked sounder soundings
+souring souses souths sowing sownded sownding spagged spagging spained spaining spanking spanks spared spares
+sparging sparing spark sparke sparkes sparkling sparky sparling sparring spars sparts spatting spaying
+speakings speaning spearing speats specking spelled spells spetch spetting spiced spinney spiny spirting
+spiting spittings spliced splitting sporks sporting spotting spreadings spreazing spredding spurling spurning
+spurred spurring spurry squeaking squealings squeezer squeezes squeezings squeezy stabber stabbings stabled
+stabling stagged staggerings stagging stain stains staked staking stalking stapped stared starking starks
+static statics statim stating stations staying steepy stelled stelling stells stepped sternums stiffy stivers
+stobbed stobbing stoke stokes stollen stomped stooped stooping stoped stopper stoppled stotin stotins
+stounded stounding stowing straggling strained strake strakes stramped strander stranders strang stranges
+strangle strangler stranglers strapped strapper straunge streaming streek streeks streel streels streety
+strike strikes stringer stringers stripped stripping strobe strobes strode stroken stroker strokers stronger
+strooke strookes stropped strove strugglings stubbed stubbing studden stuffs stumble stumbled stumped
+sturting suckets suddens suddenty sudder suffer suffocatings sugans sugary sugged sugging suicided suicides
+sungars surgent surrounding swabbed swabbing swagged swaggering swagging swaging swaling swallower swats
+swayings swayling swealed swealing sweals swearing swears sweary sweatings sweats sweeled sweeling sweepy
+sweeting sweets sweety sweller swellings swells swelted swelting swelts sweying swilled swilling swooping
+swopped swounded swounding tabbed tabbing tabled tables tabret tabrets tacket tacking taeing tagged tagging
+tainted tainting takin takings takins talcing talcking talkings tallet tallets taming tanging tangles
+tangling tangly tanking taping tapped taring tashed tasking taslet taslets tawing taxing tearing teering
+tensor terribles terrifier terrifies threat throats throaty throbbings thumbing thunderclaps ticked tilled
+tilling tinded tingeing tinges tinging tingle tingled tingler tinglers tinglings tinily tinkles tinkling
+tinkly tipped tipping tippled titting togue toiler toises toking tolling tongued tongues topped topple
+topples torrified touring touses tracing tracked tramped tramping traped trapper trapping treader treading
+trebles trebling trebly tremble trembled trembler tremblers tremblings trenched trespassed trespasses
+tressure tribble tringles tripled tripling tripper trippet trippings trippled trippling troat troke trokes
+trooped trooping troops troubled troubler troubles troule trumping tsking tugged tumbler tumbles tumping
+turgent turgently tushing twilted twister twitted ugged umble umping unbearably unbeatable ungently
+untearable unwearable upstair upstirs urent urned urning vagged vagging vailing veerings vertigos vialed
+vialled vices virion visions vison vocation voces voiced voicer voicers voiles vomiter vomitings wabbly
+wagged wagging waifing wailings wained waining wairing waiving waling walled walling walloping wallowed
+warbled warfaring warfarins warling washed wauling waving wawling waying wearing weaving weeper weeping weigh
+weighs weights weighty welled welling wended wheeling wheely wheeping wheezed wheezer wheezers wheezings
+wheezle wheezles wheezling whiling whilly whimpering whisperings whumping wicked wifeless wight wilded wiling
+willed willing willowing winced winder windled wined winged winger wingers winging winked winned wisted
+witting wobble wopped wounded wounding wracked wrapped wreaking wreath wreathe wreathing wreathless wrenched
+wright wringing wroken yammering yarely yeading yipped youth youthy yuking yumping zagged zagging zinger
+zingers zinging zipped
 `;
 
 /** The real words never corrected by the spelling stage. */
