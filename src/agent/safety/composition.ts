@@ -137,7 +137,8 @@ function negationOf(c: Composition, sign: FoundSign): ConceptHit | undefined {
     if (sign.hits.some((h) => overlaps(h, neg))) return false;
     if (c.cues('intense').some((h) => overlaps(h, neg)) || c.cues('despair').some((h) => overlaps(h, neg))) return false;
     if (c.map.words[neg.start] === 'no' && (c.map.words[neg.start + 1] === 'one' || c.map.words[neg.start + 1] === 'idea')) return false;
-    if (neg.start >= sign.start && neg.end <= sign.end) return true;
+    // Inside the sign's span, only a negation just before one of its concepts ("I did not fall but…"), not one in a clause between them.
+    if (neg.start >= sign.start && neg.end <= sign.end) return sign.hits.some((h) => neg.end <= h.start && neg.end >= h.start - 1);
     return neg.end <= sign.start && neg.end >= sign.start - 1 && c.clauseOf(neg.start) === clause;
   });
 }
@@ -178,7 +179,9 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   const before = (h: ConceptHit): boolean => h.start <= sign.start && h.sentence === sentence;
   // A story word before the sign, or between its concepts ("the words in this crossword are jumbled"), but not one of its own words ("a tight band").
   const inside = (h: ConceptHit): boolean => h.sentence === sentence && h.start > sign.start && h.start < sign.end;
-  const story = c.cues('story').find((h) => !sign.hits.some((s) => overlaps(h, s)) && ((before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf)) || inside(h)));
+  // "I was watching the telly and now I can hear someone downstairs": a later "now" leaves the story.
+  const leftStory = (h: ConceptHit): boolean => c.cues('now').some((n) => n.sentence === sentence && n.start > h.end && c.clauseOf(n.start) !== c.clauseOf(h.start));
+  const story = c.cues('story').find((h) => !sign.hits.some((s) => overlaps(h, s)) && ((before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf) && !leftStory(h)) || inside(h)));
   if (story && !rule.rhetorical) return off('story', story);
   const request = c.cues('requestStart').find((h) => h.start === firstOfSentence && h.sentence === sentence && (clauses.has(c.clauseOf(h.start)) || notSelf));
   if (request) return off('request', request);

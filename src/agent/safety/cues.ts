@@ -251,7 +251,7 @@ export const CUE_CONCEPTS = {
     'heavy chest of', 'elephant in the room', 'sick as a dog', 'sick joke', 'car sick', 'carsick', 'sea sick', 'seasick', 'travel sick', 'homesick', 'home sick',
     'legs are killing me from', 'head is killing me with', 'pins and needles from sitting', 'wobbly tooth', 'wobbly table', 'wobbly chair', 'wobbly shelf', 'wobbly bridge', 'wobbly jelly', 'gone wobbly on', 'throw a wobbly', 'threw a wobbly', 'thrown a wobbly', 'had a wobbly', 'chucked a wobbly',
     'funny turn of phrase', 'turn of events', 'a turn for the better', 'took a turn for the better', 'my turn', 'your turn', 'whose turn', 'a turn at', 'in turn', 'turn the', 'a spell of', 'spell of good', 'spell of bad', 'dry spell', 'cold spell', 'warm spell', 'spell check', 'magic spell',
-    'gone down well', 'went down well', 'went down a storm', 'gone down a storm', 'went down a treat', 'gone down a treat', 'went down to', 'gone down to', 'went down for', 'gone down for',
+    'went/gone/go/going over to/for/there/it/them/the/with/everything/some/my/our/his/her', 'gone down well', 'went down well', 'went down a storm', 'gone down a storm', 'went down a treat', 'gone down a treat', 'went down to', 'gone down to', 'went down for', 'gone down for',
   ],
   familyMessage: [
     'tell my', 'let my', 'message my', 'text my', 'ring my', 'call my', 'phone my', 'tell the family', 'let the family know',

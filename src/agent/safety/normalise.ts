@@ -59,6 +59,8 @@ function expand(word: string): string[] {
   if (apostrophe <= 0) return [word];
   const base = word.slice(0, apostrophe);
   const tail = word.slice(apostrophe + 1);
+  // "wo'nt", "does'nt": the apostrophe one letter early.
+  if (tail === 'nt') return [base === 'wo' ? 'will' : base === 'ca' ? 'can' : base === 'sha' ? 'shall' : base, 'not'];
   if (tail === 't' && base.endsWith('n')) {
     const verb = base.slice(0, -1);
     return [verb === 'ca' ? 'can' : verb === 'wo' ? 'will' : verb === 'sha' ? 'shall' : verb, 'not'];

@@ -83,7 +83,9 @@ export function readSigns(text: ScreenText, map: ConceptMap): FoundSign[] {
   for (const hit of readers) {
     for (let i = hit.end; i < Math.min(map.words.length, hit.end + 6); i++) {
       if (text.tokens[i]!.sentence !== hit.sentence) break;
-      const value = Number(map.words[i]!.replace(',', '.'));
+      // "2 point 8", as dictated.
+      const spoken = map.words[i + 1] === 'point' && /^\d+$/.test(map.words[i + 2] ?? '') && text.tokens[i + 2]!.sentence === hit.sentence;
+      const value = Number(spoken ? `${map.words[i]}.${map.words[i + 2]}` : map.words[i]!.replace(',', '.'));
       if (!/^\d/.test(map.words[i]!) || Number.isNaN(value)) continue;
       const reading = sugarReading(value, map, hit);
       const rule = reading === 'low' ? READING_RULES.sugarLow : ill ? READING_RULES.sugarHighSick : READING_RULES.sugarHigh;

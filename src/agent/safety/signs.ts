@@ -163,6 +163,7 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.burning_signs', category: 'home', grade: E, all: ['smellBurning', 'fireSign'], within: 16, aboutHome: true },
   { id: 'home.smoke_signs', category: 'home', grade: E, all: ['smoke', 'fireSign'], within: 12, aboutHome: true },
   { id: 'home.burning_alarm', category: 'home', grade: E, all: ['smellBurning', 'alarm', 'sounding'], within: 14, aboutHome: true },
+  { id: 'home.burning_and_alarm', category: 'home', grade: E, all: ['smellBurning', 'alarm'], within: 14, aboutHome: true },
   { id: 'home.smoke_alarm', category: 'home', grade: C, all: ['alarm', 'sounding'], within: 5, aboutHome: true },
   { id: 'home.gas', category: 'home', grade: E, all: ['gas'], aboutHome: true, questionConcern: true },
   { id: 'home.gas_left_on', category: 'home', grade: C, all: ['gasOn'], aboutHome: true },
