@@ -181,7 +181,9 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   const inside = (h: ConceptHit): boolean => h.sentence === sentence && h.start > sign.start && h.start < sign.end;
   // "I was watching the telly and now I can hear someone downstairs": a later "now" leaves the story.
   const leftStory = (h: ConceptHit): boolean => c.cues('now').some((n) => n.sentence === sentence && n.start > h.end && c.clauseOf(n.start) !== c.clauseOf(h.start));
-  const story = c.cues('story').find((h) => !sign.hits.some((s) => overlaps(h, s)) && ((before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf) && !leftStory(h)) || inside(h)));
+  // A word of the sign's own concepts is not a story word, even where another of its words was chosen ("a band tightening round my chest").
+  const ownWord = (h: ConceptHit): boolean => rule.all.some((concept) => c.cues(concept).some((s) => s.sentence === sentence && overlaps(h, s)));
+  const story = c.cues('story').find((h) => !sign.hits.some((s) => overlaps(h, s)) && !ownWord(h) && ((before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf) && !leftStory(h)) || inside(h)));
   if (story && !rule.rhetorical) return off('story', story);
   const request = c.cues('requestStart').find((h) => h.start === firstOfSentence && h.sentence === sentence && (clauses.has(c.clauseOf(h.start)) || notSelf));
   if (request) return off('request', request);

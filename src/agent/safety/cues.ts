@@ -83,7 +83,7 @@ export const CUE_CONCEPTS = {
   /** Someone in the garden or at the door for a job (see SignRule.ordinary). */
   worker: [
     'trimming/mowing/cutting/fixing/cleaning/mending/painting/delivering/reading/doing/sweeping/pruning/digging/weeding/clearing/checking/measuring the/my hedge/hedges/grass/lawn/windows/gutters/meter/fence/garden/roof/boiler/path/drive/leaves',
-    'window cleaner', 'gardener', 'postman', 'postwoman', 'delivery', 'plumber', 'electrician', 'builder', 'builders', 'workman', 'workmen', 'engineer', 'carer', 'nurse', 'my son sent', 'my daughter sent', 'sent him', 'sent her', 'the council', 'booked', 'selling', 'collecting for', 'canvassing', 'charity', 'leaflets', 'a parcel', 'reading the meter', 'probably the',
+    'window cleaner', 'gardener', 'postman', 'postwoman', 'delivery', 'plumber', 'electrician', 'builder', 'builders', 'workman', 'workmen', 'engineer', 'carer', 'nurse', 'my son sent', 'my daughter sent', 'sent him', 'sent her', 'the council', 'booked', 'selling', 'to read the', 'read the meter', 'to fix the', 'to deliver', 'to collect', 'to check the', 'to service', 'collecting for', 'canvassing', 'charity', 'leaflets', 'a parcel', 'reading the meter', 'probably the',
   ],
   /** A leak or a broken boiler being seen to (see SignRule.ordinary). */
   repairing: [
@@ -163,7 +163,7 @@ export const CUE_CONCEPTS = {
     'emergency vet', 'emergency doctor', 'emergency plumber', 'emergency electrician', 'emergency exit', 'emergency brake', 'emergency stop',
     'emergency repairs', 'emergency room visit', 'blood test', 'blood tests', 'blood pressure', 'blood donor', 'blood bank', 'blood type',
     'blood results', 'blood form', 'gave blood', 'give blood', 'giving blood', 'blood sugar test', 'first aid', 'breathing exercises',
-    'breathing exercise', 'breathing class', 'breathing technique', 'breathing techniques', 'breathe in', 'breathing space', 'new carbon monoxide', 'new co alarm', 'new co detector', 'new smoke alarm', 'new fire alarm', 'monoxide alarm fitted', 'monoxide detector fitted', 'alarm fitted', 'alarms fitted', 'alarm installed', 'detector fitted', 'burglar alarm',
+    'breathing exercise', 'breathing class', 'breathing technique', 'breathing techniques', 'breathe in', 'breathing space', 'the speech', 'a speech', 'speech at the', 'speech on the', 'alarm on my/the phone/watch/clock/tablet/ipad/oven/microwave/cooker/car/fitbit', 'phone alarm', 'new carbon monoxide', 'new co alarm', 'new co detector', 'new smoke alarm', 'new fire alarm', 'monoxide alarm fitted', 'monoxide detector fitted', 'alarm fitted', 'alarms fitted', 'alarm installed', 'detector fitted', 'burglar alarm',
     'burglar alarms', 'police station', 'police officer', 'police car', 'community police', 'pain clinic', 'heat stroke', 'swimming stroke', 'back stroke', 'backstroke', 'breast stroke', 'breaststroke', 'heart shaped',
     'heart shape', 'sweetheart', 'fire and ice', 'fire & ice', 'fire in the hole', 'smoke alarm batteries', 'carbon monoxide alarm batteries',
     'flood warning', 'flood defences', 'flood insurance', 'choke chain', 'hypo kit', 'hypo box', 'sugar free', 'sugar bowl', 'icing sugar',
