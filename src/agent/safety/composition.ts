@@ -79,6 +79,11 @@ export class Composition {
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
 
+/** The categories of how she feels, which an everyday reason beside them can explain (see cues.ts, explained). */
+const EXPLAINABLE = new Set<string>(['unwell', 'faint', 'heart', 'breathing', 'stroke']);
+/** Exercise explains only wobbly legs and feeling off, never dizziness, a racing heart or breathlessness. */
+const EXERTION = new Set<string>(['unwell', 'stroke']);
+
 /** Words that are never names even with a capital (the start of a sentence, days, greetings). */
 const NOT_NAMES = new Set(['just', 'so', 'oh', 'well', 'today', 'yesterday', 'please', 'hello', 'hi', 'sorry', 'now', 'then', 'and', 'but', 'help', 'the', 'a', 'my', 'i', 'it', 'this', 'there', 'think', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'dear', 'yes', 'no', 'ok', 'okay']);
 
@@ -273,10 +278,13 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   // A possible concern told to the family by her own request ("let my son know the pipe has burst") is that request.
   const family = c.cues('familyMessage').find((h) => h.sentence === sentence && h.start < sign.start);
   if (grade === 'concern' && family) return off('task', family);
-  const ordinary = rule.ordinary ? c.cues(rule.ordinary).find((h) => h.sentence === sentence) : undefined;
+  const ordinary = rule.ordinary?.map((concept) => c.cues(concept).find((h) => h.sentence === sentence)).find(Boolean);
   if (grade === 'concern' && ordinary) return off('resolved', ordinary);
   // A possible concern with its everyday reason beside it ("poorly with a cold", "wobbly after the exercise class").
-  const explained = c.cues('explained').find((h) => h.sentence === sentence);
+  // Only for how she feels (dizzy, breathless, wobbly, unwell): a fall after the exercise class is still a fall.
+  const explained = EXPLAINABLE.has(rule.category)
+    ? (c.cues('explained').find((h) => h.sentence === sentence) ?? (EXERTION.has(rule.category) ? c.cues('exertion').find((h) => h.sentence === sentence) : undefined))
+    : undefined;
   if (grade === 'concern' && explained) return off('resolved', explained);
   // Feeling off as the reason for skipping a dose is a dose to record, not a check-in.
   const skip = c.cues('doseSkip').find((h) => h.sentence === sentence);

@@ -315,7 +315,7 @@ export const SYMPTOM_CONCEPTS = {
     'can not remember/recall how to get/go home/back', 'can not remember/recall the way home/back', 'forgotten/forgot how to get home/back', 'forgotten/forgot the way home/back',
     'can not find my street/road/house/flat/home/bungalow', 'can not find my front door', 'can not find where i live',
   ],
-  lostFrame: ['look it up', 'look up', 'directions', 'route', 'sat nav', 'satnav', 'which bus', 'which train', 'how to get to', 'the way to the', 'go for the', 'located', 'location', 'gps', 'coordinates', 'on the map', 'on a map', 'location wise', 'at currently', 'latitude', 'longitude', 'postcode', 'zip code'],
+  lostFrame: ['taxi', 'very well', 'i will take', 'i will ask', 'for tomorrow', 'next week', 'when i go', 'when we go', 'look it up', 'look up', 'directions', 'route', 'sat nav', 'satnav', 'which bus', 'which train', 'how to get to', 'the way to the', 'go for the', 'located', 'location', 'gps', 'coordinates', 'on the map', 'on a map', 'location wise', 'at currently', 'latitude', 'longitude', 'postcode', 'zip code'],
   recognise: ['not recognise', 'not recognize', 'not know', 'can not recognise', 'can not recognize', 'not familiar', 'never seen', 'not recognise anything', 'not recognize anything'],
   place: [
     'street', 'streets', 'road', 'roads', 'place', 'area', 'houses', 'shops', 'anywhere', 'surroundings', 'neighbourhood', 'neighborhood',

@@ -17,7 +17,7 @@ export interface SignRule {
   /** The concepts must occur in the order given. */
   ordered?: boolean;
   /** A cue that, in the same sentence, names the sign's ordinary source and makes a concern nothing (a gardener, the neighbours' children). */
-  ordinary?: CueConcept;
+  ordinary?: readonly CueConcept[];
   /** An event that happens to someone: its subject says who (or that it is a thing or an animal). */
   subject?: boolean;
   /** Only a person can have it: with no person named, words before it are its subject ("my card fell", "baton rouge fall"). */
@@ -152,13 +152,13 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.intruder', category: 'home', grade: E, all: ['intruder'], aboutHome: true },
   { id: 'home.breaking_in', category: 'home', grade: E, all: ['someone', 'breakIn'], within: 10, aboutHome: true },
   { id: 'home.stranger_inside', category: 'home', grade: E, all: ['someone', 'inHouse', 'unknownPerson'], within: 14, aboutHome: true },
-  { id: 'home.someone_inside', category: 'home', grade: C, all: ['someone', 'inHouse'], within: 8, aboutHome: true, ordinary: 'worker' },
+  { id: 'home.someone_inside', category: 'home', grade: C, all: ['someone', 'inHouse'], within: 8, aboutHome: true, ordinary: ['worker'] },
   { id: 'home.menace', category: 'home', grade: E, all: ['menace'], aboutHome: true },
   { id: 'home.glass', category: 'home', grade: E, all: ['hear', 'glassBreak'], within: 6, aboutHome: true },
-  { id: 'home.noise', category: 'home', grade: C, all: ['hear', 'noise'], within: 6, aboutHome: true, ordinary: 'noiseSource' },
+  { id: 'home.noise', category: 'home', grade: C, all: ['hear', 'noise'], within: 6, aboutHome: true, ordinary: ['noiseSource'] },
   { id: 'home.fire', category: 'home', grade: E, all: ['fire'], aboutHome: true },
   { id: 'home.smoke', category: 'home', grade: E, all: ['smoke', 'smokeSpread'], within: 5, aboutHome: true },
-  { id: 'home.burning_smell', category: 'home', grade: C, all: ['smellBurning'], aboutHome: true },
+  { id: 'home.burning_smell', category: 'home', grade: C, all: ['smellBurning'], aboutHome: true, ordinary: ['cooking'] },
   // What she perceives of a fire: a burning smell or smoke with crackling, a glow, sparks or an alarm.
   { id: 'home.burning_signs', category: 'home', grade: E, all: ['smellBurning', 'fireSign'], within: 16, aboutHome: true },
   { id: 'home.smoke_signs', category: 'home', grade: E, all: ['smoke', 'fireSign'], within: 12, aboutHome: true },
@@ -179,12 +179,12 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.fumes_drowsy', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'drowsy'], within: 18, aboutHome: true },
   { id: 'home.alarm_dizzy', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'dizzy'], within: 18, aboutHome: true },
   { id: 'home.flood_power', category: 'home', grade: E, all: ['flood', 'powerOff'], within: 16, aboutHome: true },
-  { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true, ordinary: 'repairing' },
+  { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true, ordinary: ['repairing', 'weather'] },
   { id: 'home.cold', category: 'home', grade: E, all: ['noHeat', 'cantWarm'], within: 16, aboutHome: true },
-  { id: 'home.no_heating', category: 'home', grade: C, all: ['noHeat', 'cold'], within: 16, aboutHome: true, ordinary: 'repairing' },
+  { id: 'home.no_heating', category: 'home', grade: C, all: ['noHeat', 'cold'], within: 16, aboutHome: true, ordinary: ['repairing'] },
   { id: 'home.cant_warm', category: 'home', grade: C, all: ['cantWarm'], aboutHome: true, intensifies: true },
   // Lost or confused.
-  { id: 'lost.where', category: 'lost', grade: C, all: ['whereAmI'], subject: true, personOnly: true, state: true },
+  { id: 'lost.where', category: 'lost', grade: C, all: ['whereAmI'], subject: true, personOnly: true, state: true, ordinary: ['eyesight'] },
   { id: 'lost.unfamiliar', category: 'lost', grade: E, all: ['recognise', 'place'], within: 5, ordered: true, subject: true, state: true },
   { id: 'lost.way_home', category: 'lost', grade: E, all: ['wayHome'], subject: true, state: true },
   { id: 'lost.lost', category: 'lost', grade: C, all: ['lostSelf'], subject: true, personOnly: true, state: true },
