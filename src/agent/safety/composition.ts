@@ -268,6 +268,13 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
       notes.push(`intensified (${c.words(intense)})`);
     }
   }
+  if (rule.smallThing && grade === 'emergency') {
+    const small = c.cues('smallThing').find((h) => ((h.end <= sign.start && h.end >= sign.start - 3) || (h.start >= sign.end && h.start <= sign.end + 2)) && c.clauseOf(h.start) === c.clauseOf(sign.start));
+    if (small) {
+      grade = 'concern';
+      notes.push(`a small thing (${c.words(small)})`);
+    }
+  }
   if (rule.doubtConcern && grade === 'emergency') {
     const unsure = c.cues('unsure').find((h) => h.sentence === sentence);
     if (unsure) {

@@ -101,6 +101,8 @@ export const CUE_CONCEPTS = {
   cooking: ['toast', 'burnt toast', 'bonfire', 'barbecue', 'bbq', 'sausages', 'the chimney next door'],
   /** New glasses or eye drops behind things looking strange (see SignRule.ordinary). */
   eyesight: ['new glasses', 'my glasses', 'optician', 'eye test', 'eye drops', 'cataract', 'reading glasses'],
+  /** Small things that can burn without the house being on fire (see SignRule.smallThing). */
+  smallThing: ['card', 'cards', 'paper', 'napkin', 'tissue', 'letter', 'receipt', 'note', 'envelope', 'toast', 'marshmallow', 'marshmallows', 'match', 'matches', 'candle', 'wick', 'cigarette', 'leaflet', 'photo', 'photograph', 'teabag', 'crumpet'],
   /** A noise with its ordinary source (see SignRule.ordinary). */
   noiseSource: ["neighbours '", "neighbors '", 'neighbours', 'neighbors', 'next door', 'the kids', 'the children', 'the builders', 'the wind', 'the pipes', 'the boiler', 'the cat', 'the dog', 'the radiators', 'the telly', 'the tv', 'the radio', 'my husband', 'my son', 'my grandson', 'my granddaughter', 'my daughter', 'the rain', 'the storm', 'fireworks', 'the party'],
   /** What explains a possible concern away: a cold, exercise, a long day ("wobbly after the exercise class"). */

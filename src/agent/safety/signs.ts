@@ -18,6 +18,8 @@ export interface SignRule {
   ordered?: boolean;
   /** A cue that, in the same sentence, names the sign's ordinary source and makes a concern nothing (a gardener, the neighbours' children). */
   ordinary?: readonly CueConcept[];
+  /** A small thing just before it ("caught my card on fire", "the toast is on fire") makes an emergency a concern. */
+  smallThing?: boolean;
   /** An event that happens to someone: its subject says who (or that it is a thing or an animal). */
   subject?: boolean;
   /** Only a person can have it: with no person named, words before it are its subject ("my card fell", "baton rouge fall"). */
@@ -156,7 +158,7 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'home.menace', category: 'home', grade: E, all: ['menace'], aboutHome: true },
   { id: 'home.glass', category: 'home', grade: E, all: ['hear', 'glassBreak'], within: 6, aboutHome: true },
   { id: 'home.noise', category: 'home', grade: C, all: ['hear', 'noise'], within: 6, aboutHome: true, ordinary: ['noiseSource'] },
-  { id: 'home.fire', category: 'home', grade: E, all: ['fire'], aboutHome: true },
+  { id: 'home.fire', category: 'home', grade: E, all: ['fire'], aboutHome: true, smallThing: true },
   { id: 'home.smoke', category: 'home', grade: E, all: ['smoke', 'smokeSpread'], within: 5, aboutHome: true },
   { id: 'home.burning_smell', category: 'home', grade: C, all: ['smellBurning'], aboutHome: true, ordinary: ['cooking'] },
   // What she perceives of a fire: a burning smell or smoke with crackling, a glow, sparks or an alarm.
