@@ -79,6 +79,11 @@ export class Composition {
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
 
+/** The categories of how she feels, which an everyday reason beside them can explain (see cues.ts, explained). */
+const EXPLAINABLE = new Set<string>(['unwell', 'faint', 'heart', 'breathing', 'stroke']);
+/** Exercise explains only wobbly legs and feeling off, never dizziness, a racing heart or breathlessness. */
+const EXERTION = new Set<string>(['unwell', 'stroke']);
+
 /** Words that are never names even with a capital (the start of a sentence, days, greetings). */
 const NOT_NAMES = new Set(['just', 'so', 'oh', 'well', 'today', 'yesterday', 'please', 'hello', 'hi', 'sorry', 'now', 'then', 'and', 'but', 'help', 'the', 'a', 'my', 'i', 'it', 'this', 'there', 'think', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'dear', 'yes', 'no', 'ok', 'okay']);
 
@@ -137,7 +142,8 @@ function negationOf(c: Composition, sign: FoundSign): ConceptHit | undefined {
     if (sign.hits.some((h) => overlaps(h, neg))) return false;
     if (c.cues('intense').some((h) => overlaps(h, neg)) || c.cues('despair').some((h) => overlaps(h, neg))) return false;
     if (c.map.words[neg.start] === 'no' && (c.map.words[neg.start + 1] === 'one' || c.map.words[neg.start + 1] === 'idea')) return false;
-    if (neg.start >= sign.start && neg.end <= sign.end) return true;
+    // Inside the sign's span, only a negation just before one of its concepts ("I did not fall but…"), not one in a clause between them.
+    if (neg.start >= sign.start && neg.end <= sign.end) return sign.hits.some((h) => neg.end <= h.start && neg.end >= h.start - 1);
     return neg.end <= sign.start && neg.end >= sign.start - 1 && c.clauseOf(neg.start) === clause;
   });
 }
@@ -162,7 +168,9 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   const clauses = c.clausesOf(sign);
 
   for (const concept of ['idiom', 'thingCompound'] as const) {
-    const hit = c.cues(concept).find((h) => sign.hits.some((s) => overlaps(h, s)));
+    // A compound inside a longer phrase of the sign ("blood pressure" in "my blood pressure ones") is part of that phrase.
+    const within = (h: ConceptHit): boolean => sign.hits.some((s) => s.start <= h.start && s.end >= h.end && (s.end - s.start > h.end - h.start || concept === 'thingCompound'));
+    const hit = c.cues(concept).find((h) => sign.hits.some((s) => overlaps(h, s)) && !within(h));
     if (hit) return off(concept === 'idiom' ? 'idiom' : 'thing', hit);
   }
   const key = sign.hits.flatMap((h) => tokens.slice(h.start, h.end));
@@ -174,7 +182,13 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   const subject = rule.subject ? subjectOf(c, sign) : { who: null, at: -1 };
   const notSelf = subject.who !== 'self';
   const before = (h: ConceptHit): boolean => h.start <= sign.start && h.sentence === sentence;
-  const story = c.cues('story').find((h) => before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf));
+  // A story word before the sign, or between its concepts ("the words in this crossword are jumbled"), but not one of its own words ("a tight band").
+  const inside = (h: ConceptHit): boolean => h.sentence === sentence && h.start > sign.start && h.start < sign.end;
+  // "I was watching the telly and now I can hear someone downstairs": a later "now" leaves the story.
+  const leftStory = (h: ConceptHit): boolean => c.cues('now').some((n) => n.sentence === sentence && n.start > h.end && c.clauseOf(n.start) !== c.clauseOf(h.start));
+  // A word of the sign's own concepts is not a story word, even where another of its words was chosen ("a band tightening round my chest").
+  const ownWord = (h: ConceptHit): boolean => rule.all.some((concept) => c.cues(concept).some((s) => s.sentence === sentence && overlaps(h, s)));
+  const story = c.cues('story').find((h) => !sign.hits.some((s) => overlaps(h, s)) && !ownWord(h) && ((before(h) && (clauses.has(c.clauseOf(h.start)) || notSelf) && !leftStory(h)) || inside(h)));
   if (story && !rule.rhetorical) return off('story', story);
   const request = c.cues('requestStart').find((h) => h.start === firstOfSentence && h.sentence === sentence && (clauses.has(c.clauseOf(h.start)) || notSelf));
   if (request) return off('request', request);
@@ -199,8 +213,12 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
       }
     }
     const lastStart = Math.max(...sign.hits.map((h) => h.start));
-    const hypothetical = c.cues('hypothetical').find((h) => h.sentence === sentence && h.start <= lastStart && !sign.hits.some((s) => s.start === h.start && s.end > h.end));
+    // "Not sure if I took them" is doubt (see doubtConcern), not a hypothetical.
+    const doubt = (h: ConceptHit): boolean => c.cues('unsure').some((u) => overlaps(u, h));
+    const hypothetical = c.cues('hypothetical').find((h) => h.sentence === sentence && h.start <= lastStart && !doubt(h) && !sign.hits.some((s) => s.start === h.start && s.end > h.end));
     if (hypothetical) return off('hypothetical', hypothetical);
+    const habit = c.cues('habitual').find((h) => h.sentence === sentence && !sign.hits.some((s) => overlaps(h, s)));
+    if (habit && !c.inClauses('now', clauses)) return off('hypothetical', habit);
   }
   const near = c.cues('nearMiss').find((h) => h.end <= sign.start + 1 && h.start >= sign.start - 4 && h.sentence === sentence);
   if (near) {
@@ -238,14 +256,23 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
     }
   }
   if (rule.softNone && grade === 'concern') {
-    const soft = c.inClauses('soft', clauses);
-    if (soft) return off('resolved', soft);
+    // "I cut my finger, just a tiny cut": a small word anywhere in the sentence, unless a strong one is there too.
+    const soft = c.inClauses('soft', clauses) ?? c.cues('soft').find((h) => h.sentence === sentence);
+    const intense = c.cues('intense').some((h) => h.sentence === sentence && !(soft && overlaps(h, soft)));
+    if (soft && !intense) return off('resolved', soft);
   }
   if (rule.intensifies && grade === 'concern') {
     const intense = c.cues('intense').find((h) => clauses.has(c.clauseOf(h.start)) && !c.cues('soft').some((s) => overlaps(s, h)));
     if (intense) {
       grade = 'emergency';
       notes.push(`intensified (${c.words(intense)})`);
+    }
+  }
+  if (rule.smallThing && grade === 'emergency') {
+    const small = c.cues('smallThing').find((h) => ((h.end <= sign.start && h.end >= sign.start - 3) || (h.start >= sign.end && h.start <= sign.end + 2)) && c.clauseOf(h.start) === c.clauseOf(sign.start));
+    if (small) {
+      grade = 'concern';
+      notes.push(`a small thing (${c.words(small)})`);
     }
   }
   if (rule.doubtConcern && grade === 'emergency') {
@@ -258,6 +285,14 @@ export function placeSign(c: Composition, sign: FoundSign): PlacedSign {
   // A possible concern told to the family by her own request ("let my son know the pipe has burst") is that request.
   const family = c.cues('familyMessage').find((h) => h.sentence === sentence && h.start < sign.start);
   if (grade === 'concern' && family) return off('task', family);
+  const ordinary = rule.ordinary?.map((concept) => c.cues(concept).find((h) => h.sentence === sentence)).find(Boolean);
+  if (grade === 'concern' && ordinary) return off('resolved', ordinary);
+  // A possible concern with its everyday reason beside it ("poorly with a cold", "wobbly after the exercise class").
+  // Only for how she feels (dizzy, breathless, wobbly, unwell): a fall after the exercise class is still a fall.
+  const explained = EXPLAINABLE.has(rule.category)
+    ? (c.cues('explained').find((h) => h.sentence === sentence) ?? (EXERTION.has(rule.category) ? c.cues('exertion').find((h) => h.sentence === sentence) : undefined))
+    : undefined;
+  if (grade === 'concern' && explained) return off('resolved', explained);
   // Feeling off as the reason for skipping a dose is a dose to record, not a check-in.
   const skip = c.cues('doseSkip').find((h) => h.sentence === sentence);
   if (grade === 'concern' && rule.category === 'unwell' && skip) return off('task', skip);

@@ -71,7 +71,45 @@ export const CUE_CONCEPTS = {
     'afraid i might', 'afraid i will', 'afraid i could', 'scared i might', 'scared i will', 'scared i could', 'worried i might',
     'worried i will', 'in future', 'in the future', 'should i ever', 'later in life', 'as you get older', 'as i get older', 'tend to',
     'sometimes', 'often', 'usually', 'every time', 'when i stand', 'when i get up', 'in summer', 'in the heat', 'makes me',
-    'make me', 'gives me', 'give me',
+    'make me', 'gives me', 'give me', 'what to do if', 'what would happen', 'what happens when', 'how would i know',
+  ],
+  /** A habit, wherever it stands in the sentence: "he won't wake up before ten on Sundays". */
+  habitual: [
+    'always', 'every morning', 'every night', 'every day', 'every week', 'most mornings', 'most days', 'most nights', 'some mornings', 'some days', 'some nights',
+    'in the mornings', 'at weekends', 'at the weekend', 'on weekends', 'on sundays', 'on mondays', 'on tuesdays', 'on wednesdays', 'on thursdays', 'on fridays',
+    'on saturdays', 'lazy', 'never does', 'tends to', 'as usual', 'like always', 'like he always does', 'like she always does',
+    'when he is/gets/has excited/tired/nervous/cross/upset/angry/busy', 'when she is/gets/has excited/tired/nervous/cross/upset/angry/busy', 'when they are/get excited/tired/nervous/cross/upset/angry',
+  ],
+  /** Someone in the garden or at the door for a job (see SignRule.ordinary). */
+  worker: [
+    'trimming/mowing/cutting/fixing/cleaning/mending/painting/delivering/reading/doing/sweeping/pruning/digging/weeding/clearing/checking/measuring the/my hedge/hedges/grass/lawn/windows/gutters/meter/fence/garden/roof/boiler/path/drive/leaves',
+    'window cleaner', 'gardener', 'postman', 'postwoman', 'delivery', 'plumber', 'electrician', 'builder', 'builders', 'workman', 'workmen', 'engineer', 'carer', 'nurse', 'my son sent', 'my daughter sent', 'sent him', 'sent her', 'the council', 'booked', 'selling', 'to read the', 'read the meter', 'to fix the', 'to deliver', 'to collect', 'to check the', 'to service', 'collecting for', 'canvassing', 'charity', 'leaflets', 'a parcel', 'reading the meter', 'probably the',
+  ],
+  /** A leak or a broken boiler being seen to (see SignRule.ordinary). */
+  repairing: [
+    'fixing it', 'sorting it', 'is fixing', 'is sorting', 'has fixed', 'fixed it', 'plumber is here', 'plumber is coming', 'plumber is on', 'engineer is here', 'engineer is coming', 'engineer is on',
+    'coming to fix', 'coming to look', 'in the garage', 'in the shed', 'in the greenhouse', 'landlord is', 'council is sending',
+  ],
+  /** Exercise or work in the garden behind wobbly legs or feeling off (only for how she feels; see composition.ts). */
+  exertion: [
+    'after the/my/a/that exercise/class/gym/workout/walk/swim/run/dance/dancing/zumba/yoga/pilates/session/game/match/hike/ramble', 'at the/my gym/class/zumba/yoga/pilates/dancing',
+    'at zumba', 'at yoga', 'at pilates', 'good for me', 'from the exercise', 'from exercise', 'from dancing', 'after gardening', 'from gardening',
+  ],
+  /** Rain outside, not water in the house (see SignRule.ordinary). */
+  weather: ['in the rain', 'in this rain', 'in the storm', 'in this storm', 'down the window', 'down the windows', 'off the roof', 'the gutters', 'the gutter', 'down the drive', 'in the street', 'down the road'],
+  /** A burning smell from cooking or a bonfire (see SignRule.ordinary). */
+  cooking: ['toast', 'burnt toast', 'bonfire', 'barbecue', 'bbq', 'sausages', 'the chimney next door'],
+  /** New glasses or eye drops behind things looking strange (see SignRule.ordinary). */
+  eyesight: ['new glasses', 'my glasses', 'optician', 'eye test', 'eye drops', 'cataract', 'reading glasses'],
+  /** Small things that can burn without the house being on fire (see SignRule.smallThing). */
+  smallThing: ['card', 'cards', 'paper', 'napkin', 'tissue', 'letter', 'receipt', 'note', 'envelope', 'toast', 'marshmallow', 'marshmallows', 'match', 'matches', 'candle', 'wick', 'cigarette', 'leaflet', 'photo', 'photograph', 'teabag', 'crumpet'],
+  /** A noise with its ordinary source (see SignRule.ordinary). */
+  noiseSource: ["neighbours '", "neighbors '", 'neighbours', 'neighbors', 'next door', 'the kids', 'the children', 'the builders', 'the wind', 'the pipes', 'the boiler', 'the cat', 'the dog', 'the radiators', 'the telly', 'the tv', 'the radio', 'my husband', 'my son', 'my grandson', 'my granddaughter', 'my daughter', 'the rain', 'the storm', 'fireworks', 'the party'],
+  /** What explains a possible concern away: a cold, exercise, a long day ("wobbly after the exercise class"). */
+  explained: [
+    'with a cold', 'with the cold', 'with flu', 'with the flu', 'with a bug', 'with a tummy bug', 'with a sniffle', 'with the sniffles', 'with hay fever', 'with his teeth', 'with her teeth', 'teething',
+    'watching the/a football/match/game/race/film/rugby/cricket/tennis/final', 'when i saw/heard/got/opened the/my price/prices/bill/cost/total/state/news/results/letter', 'at the price', 'at the prices', 'at the bill',
+    'too much sherry/wine/drink/gin/beer/whisky/whiskey/brandy/port/cider/prosecco/champagne', 'too much to drink', 'a few drinks', 'a drink or two', 'after a drink', 'tipsy', 'merry', 'with excitement', 'so excited', 
   ],
   nearMiss: ['nearly', 'almost', 'very nearly', 'came close to', 'close to', 'just about', 'nearly went', 'almost went'],
   questionAbout: [
@@ -124,7 +162,7 @@ export const CUE_CONCEPTS = {
     'stroke group', 'stroke support', 'stroke clinic', 'falls clinic', 'falls prevention', 'falls team', 'falls service', 'falls alarm',
     'falls pendant', 'falls sensor', 'falls detector', 'falls risk', 'fall detector', 'fall alarm', 'fall sensor', 'chest clinic',
     'chest infection', 'chest x ray', 'chest physio', 'heart clinic', 'heart failure', 'heart failure nurse', 'heart foundation',
-    'heart surgeon', 'heart specialist', 'heart monitor', 'heart rate monitor', 'heart check', 'heart condition', 'heart of gold', 'heart of the', 'gas bill', 'gas man', 'gas engineer', 'gas meter',
+    'heart surgeon', 'heart specialist', 'heart monitor', 'heart rate monitor', 'heart check', 'heart condition', 'heart of gold', 'heart of the', 'gas bill', 'gas bills', 'gas man', 'gas engineer', 'gas meter',
     'gas safety', 'gas fire', 'gas boiler', 'gas cooker', 'gas hob', 'gas supplier', 'gas company', 'gas board', 'gas check', 'gas service',
     'gas station', 'gas prices', 'gas tank', 'out of gas', 'fire alarm test', 'fire drill', 'fire brigade', 'fire service', 'fire station',
     'fire extinguisher', 'fire blanket', 'fire door', 'fire safety', 'fire escape', 'fire place', 'fireplace', 'fire side', 'fireside',
@@ -136,11 +174,14 @@ export const CUE_CONCEPTS = {
     'emergency vet', 'emergency doctor', 'emergency plumber', 'emergency electrician', 'emergency exit', 'emergency brake', 'emergency stop',
     'emergency repairs', 'emergency room visit', 'blood test', 'blood tests', 'blood pressure', 'blood donor', 'blood bank', 'blood type',
     'blood results', 'blood form', 'gave blood', 'give blood', 'giving blood', 'blood sugar test', 'first aid', 'breathing exercises',
-    'breathing exercise', 'breathing class', 'breathing technique', 'breathing techniques', 'breathe in', 'breathing space', 'burglar alarm',
+    'breathing exercise', 'breathing class', 'breathing technique', 'breathing techniques', 'breathe in', 'breathing space', 'the speech', 'a speech', 'speech at the', 'speech on the', 'alarm on my/the phone/watch/clock/tablet/ipad/oven/microwave/cooker/car/fitbit', 'phone alarm', 'new carbon monoxide', 'new co alarm', 'new co detector', 'new smoke alarm', 'new fire alarm', 'monoxide alarm fitted', 'monoxide detector fitted', 'alarm fitted', 'alarms fitted', 'alarm installed', 'detector fitted', 'burglar alarm',
     'burglar alarms', 'police station', 'police officer', 'police car', 'community police', 'pain clinic', 'heat stroke', 'swimming stroke', 'back stroke', 'backstroke', 'breast stroke', 'breaststroke', 'heart shaped',
     'heart shape', 'sweetheart', 'fire and ice', 'fire & ice', 'fire in the hole', 'smoke alarm batteries', 'carbon monoxide alarm batteries',
     'flood warning', 'flood defences', 'flood insurance', 'choke chain', 'hypo kit', 'hypo box', 'sugar free', 'sugar bowl', 'icing sugar',
     'brown sugar', 'no sugar', 'dead end', 'dead battery', 'drop dead', 'dead heat', 'dead line', 'deadline', 'alarm clock',
+    'chest of drawers', 'chest freezer', 'treasure chest', 'tool chest', 'toy chest', 'medicine chest', 'tea chest', 'blanket box', 'chest of',
+    'gas meter', 'electric meter', 'electricity meter', 'water meter', 'parking meter', 'smart meter',
+    'gas and electric', 'gas and electricity', 'pen pal', 'pen friend', 'pain au chocolat', 'sweat shirt', 'sweatshirt', 'sweatpants', 'sweat pants',
   ],
   idiom: [
     'fall asleep', 'fell asleep', 'falling asleep', 'fallen asleep', 'fall behind', 'fell behind', 'falling behind', 'fallen behind',
@@ -212,15 +253,26 @@ export const CUE_CONCEPTS = {
     'put the fire on', 'turned the fire on', 'electric fire', 'car alarm', 'house alarm', 'my alarm', 'the alarm clock', 'stroke at golf',
     'golf stroke', 'strokes of', 'can not talk now', 'can not talk right now', 'can not speak to', 'can not talk to', 'in an emergency',
     'in case of emergency', 'in emergencies', 'for emergencies',
+    'will not wake up for/until/till/before/early/in/on/at', 'fast/sound asleep', 'having a lie in', 'having a nap',
+    'lost my way in the/a/this story/book/film/plot/programme/show/episode/chapter/conversation/knitting/pattern/recipe/crossword',
+    'lost in a/the/my good? book/novel/film/story/programme/show/music/thought/thoughts/crossword/puzzle/world/garden/memories/daydream',
+    'got lost in a/the/my', 'lose myself in', 'find my way round/around a/the/this/my/these/that new?', 'find my way around', 'find my way round', 'found my way round',
+    'grey/gray/white hair', 'hair has/is/was gone/going/turned/gone grey/gray/white?', 'gone/going/turned/went grey/gray/white early/prematurely/overnight/already/before/like/at/in/since/with/over/years',
+    'went white as a sheet when', 'words are all jumbled in', 'jumbled words', 'word jumble', 'word search', 'wordsearch', 'words with friends',
+    'heavy chest of', 'elephant in the room', 'sick as a dog', 'sick joke', 'car sick', 'carsick', 'sea sick', 'seasick', 'travel sick', 'homesick', 'home sick',
+    'legs are killing me from', 'head is killing me with', 'pins and needles from sitting', 'wobbly tooth', 'wobbly table', 'wobbly chair', 'wobbly shelf', 'wobbly bridge', 'wobbly jelly', 'gone wobbly on', 'throw a wobbly', 'threw a wobbly', 'thrown a wobbly', 'had a wobbly', 'chucked a wobbly',
+    'funny turn of phrase', 'turn of events', 'a turn for the better', 'took a turn for the better', 'my turn', 'your turn', 'whose turn', 'a turn at', 'in turn', 'turn the', 'a spell of', 'spell of good', 'spell of bad', 'dry spell', 'cold spell', 'warm spell', 'spell check', 'magic spell',
+    'went/gone/go/going over to/for/there/it/them/the/with/everything/some/my/our/his/her', 'a cropper in/with/at', 'get/getting/got in touch/contact', 'trying to get in touch/contact',
+    'bleeding money', 'bleeding me', 'bleeding us', 'can not go on a/the/my/that/this/holiday/holidays/trip/outing/cruise/tour/excursion/course/walk', 'gone down well', 'went down well', 'went down a storm', 'gone down a storm', 'went down a treat', 'gone down a treat', 'went down to', 'gone down to', 'went down for', 'gone down for',
   ],
   familyMessage: [
     'tell my', 'let my', 'message my', 'text my', 'ring my', 'call my', 'phone my', 'tell the family', 'let the family know',
     'tell everyone', 'let everyone know', 'tell the kids', 'let the kids know', 'send a message to my', 'message the family',
   ],
   doseSkip: ['not taking', 'skipping', 'skip', 'will not take', 'not going to take', 'missing my', 'leaving out', 'not having my', 'give it a miss'],
-  soft: ['a bit', 'a little', 'a little bit', 'bit', 'slightly', 'slight', 'mild', 'mildly', 'touch of', 'kind of', 'sort of', 'little', 'somewhat', 'a tad', 'tad', 'bit of'],
+  soft: ['tiny', 'small', 'minor', 'paper cut', 'papercut', 'just a nick', 'a bit', 'a little', 'a little bit', 'bit', 'slightly', 'slight', 'mild', 'mildly', 'touch of', 'kind of', 'sort of', 'little', 'somewhat', 'a tad', 'tad', 'bit of'],
   intense: [
-    'very', 'really', 'so', 'terribly', 'terrible', 'badly', 'bad', 'severe', 'severely', 'extremely', 'awful', 'awfully', 'horrible', 'dreadful',
+    'very', 'really', 'so', 'terribly', 'terrible', 'badly', 'bad', 'severe', 'proper', 'properly', 'right bad', 'real bad', 'awful bad', 'ever so', 'dreadfully bad', 'severely', 'extremely', 'awful', 'awfully', 'horrible', 'dreadful',
     'dreadfully', 'unbearable', 'agony', 'excruciating', 'crushing', 'worst', 'lots', 'a lot', 'heavily', 'all over', 'everywhere',
     'will not stop', 'can not stop', 'getting worse', 'suddenly', 'sudden', 'all of a sudden', 'massive', 'huge', 'serious', 'seriously',
     'deep', 'really bad', 'very bad', 'so bad', 'so much', 'too much', 'horrendous', 'loads', 'never felt so', 'never been so',

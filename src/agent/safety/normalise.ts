@@ -45,7 +45,7 @@ const CONTRACTIONS: Record<string, string[]> = {
   mustnt: ['must', 'not'], im: ['i', 'am'], ive: ['i', 'have'], youre: ['you', 'are'], hes: ['he', 'is'], shes: ['she', 'is'],
   theres: ['there', 'is'], thats: ['that', 'is'], whats: ['what', 'is'], wheres: ['where', 'is'], theyre: ['they', 'are'],
   weve: ['we', 'have'], gonna: ['going', 'to'], gotta: ['got', 'to'], wanna: ['want', 'to'], dunno: ['do', 'not', 'know'],
-  somethings: ['something', 'is'], its: ['it', 'is'], alot: ['a', 'lot'], iam: ['i', 'am'], dnt: ['do', 'not'], cudnt: ['could', 'not'], everythings: ['everything', 'is'], "let's": ['let', 'us'],
+  somethings: ['something', 'is'], cnt: ['can', 'not'], cnnot: ['can', 'not'], canot: ['can', 'not'], cannae: ['can', 'not'], canna: ['can', 'not'], wnt: ['will', 'not'], wudnt: ['would', 'not'], didnae: ['did', 'not'], dinnae: ['do', 'not'], doesnae: ['does', 'not'], isnae: ['is', 'not'], willnae: ['will', 'not'], wint: ['will', 'not'], ima: ['i', 'am'], imm: ['i', 'am'], its: ['it', 'is'], alot: ['a', 'lot'], iam: ['i', 'am'], dnt: ['do', 'not'], cudnt: ['could', 'not'], everythings: ['everything', 'is'], "let's": ['let', 'us'],
 };
 
 /** Pronouns and the like whose "'s" is "is" or "has"; after any other word it is a possessive. */
@@ -59,6 +59,8 @@ function expand(word: string): string[] {
   if (apostrophe <= 0) return [word];
   const base = word.slice(0, apostrophe);
   const tail = word.slice(apostrophe + 1);
+  // "wo'nt", "does'nt": the apostrophe one letter early.
+  if (tail === 'nt') return [base === 'wo' ? 'will' : base === 'ca' ? 'can' : base === 'sha' ? 'shall' : base, 'not'];
   if (tail === 't' && base.endsWith('n')) {
     const verb = base.slice(0, -1);
     return [verb === 'ca' ? 'can' : verb === 'wo' ? 'will' : verb === 'sha' ? 'shall' : verb, 'not'];

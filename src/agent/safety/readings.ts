@@ -9,6 +9,7 @@ export const READING_RULES = {
   shoutedHelp: { id: 'help.shouted', category: 'help', grade: 'emergency', all: [] },
   sugarLow: { id: 'sugar.reading_low', category: 'sugar', grade: 'emergency', all: [], subject: true },
   sugarHigh: { id: 'sugar.reading_high', category: 'sugar', grade: 'concern', all: [], subject: true, intensifies: true },
+  sugarHighSick: { id: 'sugar.reading_high_sick', category: 'sugar', grade: 'emergency', all: [], subject: true },
   needHelp: { id: 'help.need', category: 'help', grade: 'concern', all: [] },
 } as const satisfies Record<string, SignRule>;
 
@@ -74,13 +75,21 @@ export function readSigns(text: ScreenText, map: ConceptMap): FoundSign[] {
       found.push(sign(READING_RULES.needHelp, { ...hit, start: hit.start - 1 }));
     }
   }
-  for (const hit of map.byConcept.get('sugar') ?? []) {
+  // A meter or sensor counts as a sugar reading when the message is about sugar (diabetes, a hypo, shaking, sweating).
+  const aboutSugar = (['sugar', 'diabetic', 'hypo', 'shaky', 'sweaty'] as const).some((c) => map.byConcept.has(c));
+  const readers = [...(map.byConcept.get('sugar') ?? []), ...(aboutSugar ? (map.byConcept.get('sugarDevice') ?? []) : [])];
+  // Very high with illness (being sick) is an emergency.
+  const ill = map.byConcept.has('sick');
+  for (const hit of readers) {
     for (let i = hit.end; i < Math.min(map.words.length, hit.end + 6); i++) {
       if (text.tokens[i]!.sentence !== hit.sentence) break;
-      const value = Number(map.words[i]!.replace(',', '.'));
+      // "2 point 8", as dictated.
+      const spoken = map.words[i + 1] === 'point' && /^\d+$/.test(map.words[i + 2] ?? '') && text.tokens[i + 2]!.sentence === hit.sentence;
+      const value = Number(spoken ? `${map.words[i]}.${map.words[i + 2]}` : map.words[i]!.replace(',', '.'));
       if (!/^\d/.test(map.words[i]!) || Number.isNaN(value)) continue;
       const reading = sugarReading(value, map, hit);
-      if (reading) found.push(sign(reading === 'low' ? READING_RULES.sugarLow : READING_RULES.sugarHigh, { ...hit, end: i + 1 }));
+      const rule = reading === 'low' ? READING_RULES.sugarLow : ill ? READING_RULES.sugarHighSick : READING_RULES.sugarHigh;
+      if (reading) found.push(sign(rule, { ...hit, end: i + 1 }));
       break;
     }
   }

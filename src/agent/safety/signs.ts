@@ -1,5 +1,6 @@
 import type { SafetyCategory } from '../../tasks/family/emergency-help.ts';
 import type { ConceptHit, ConceptMap } from './concepts.ts';
+import type { CueConcept } from './cues.ts';
 import type { SymptomConcept } from './lexicon.ts';
 
 /** How serious a sign is on its own: call for help now, ask her, or despair. */
@@ -15,6 +16,10 @@ export interface SignRule {
   within?: number;
   /** The concepts must occur in the order given. */
   ordered?: boolean;
+  /** A cue that, in the same sentence, names the sign's ordinary source and makes a concern nothing (a gardener, the neighbours' children). */
+  ordinary?: readonly CueConcept[];
+  /** A small thing just before it ("caught my card on fire", "the toast is on fire") makes an emergency a concern. */
+  smallThing?: boolean;
   /** An event that happens to someone: its subject says who (or that it is a thing or an animal). */
   subject?: boolean;
   /** Only a person can have it: with no person named, words before it are its subject ("my card fell", "baton rouge fall"). */
@@ -103,6 +108,7 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'faint.feeling', category: 'faint', grade: C, all: ['faintFeel'], subject: true, intensifies: true },
   { id: 'faint.fainted', category: 'faint', grade: E, all: ['fainted'], subject: true, personOnly: true, nearMissConcern: true },
   { id: 'faint.dizzy', category: 'faint', grade: C, all: ['dizzy'], subject: true },
+  { id: 'faint.dizzy_sweaty', category: 'faint', grade: E, all: ['dizzy', 'sweaty'], within: 10, subject: true },
   // Falls and being stuck.
   { id: 'fall.fell', category: 'fall', grade: C, all: ['fall'], subject: true, personOnly: true },
   { id: 'fall.just_fell', category: 'fall', grade: E, all: ['perfect', 'fall'], within: 1, ordered: true, subject: true, personOnly: true },
@@ -128,10 +134,12 @@ export const SIGN_RULES: readonly SignRule[] = [
   { id: 'injury.bleeding', category: 'injury', grade: C, all: ['bleeding'], subject: true, intensifies: true, softNone: true },
   { id: 'injury.cut', category: 'injury', grade: C, all: ['cut', 'bodyPart'], within: 4, ordered: true, subject: true, intensifies: true, softNone: true },
   { id: 'injury.burn', category: 'injury', grade: C, all: ['burn', 'bodyPart'], within: 5, subject: true, intensifies: true },
-  { id: 'injury.burn_blister', category: 'injury', grade: E, all: ['burn', 'blister'], within: 12, subject: true },
+  { id: 'injury.burn_blister', category: 'injury', grade: E, all: ['burn', 'blister'], within: 16, subject: true },
   { id: 'injury.head', category: 'injury', grade: C, all: ['headHit'], subject: true, intensifies: true },
   { id: 'injury.head_sick', category: 'injury', grade: E, all: ['headHit', 'sick'], within: 12, subject: true },
   { id: 'injury.head_blood', category: 'injury', grade: E, all: ['headHit', 'blood'], within: 12, subject: true },
+  // After a knock to the head: double vision, drowsiness, confusion, being sick.
+  { id: 'injury.head_signs', category: 'injury', grade: E, all: ['headHit', 'headSign'], within: 16, subject: true },
   { id: 'injury.vomit_blood', category: 'injury', grade: E, all: ['sick', 'blood'], within: 8, subject: true },
   { id: 'injury.severe_pain', category: 'injury', grade: E, all: ['severePain'], subject: true },
   { id: 'injury.airway_swelling', category: 'injury', grade: E, all: ['airway', 'swell'], within: 8, subject: true },
@@ -141,29 +149,44 @@ export const SIGN_RULES: readonly SignRule[] = [
   // Medicine mistakes: never a dose to record.
   { id: 'medicine.mistake', category: 'medicine', grade: E, all: ['took', 'medicine', 'twice'], within: 12, subject: true, doubtConcern: true },
   { id: 'medicine.overdose', category: 'medicine', grade: E, all: ['overdose'], subject: true, doubtConcern: true },
+  { id: 'medicine.doubled', category: 'medicine', grade: E, all: ['tookTwice', 'medicine'], within: 10, subject: true, doubtConcern: true },
   // Danger at home.
   { id: 'home.intruder', category: 'home', grade: E, all: ['intruder'], aboutHome: true },
   { id: 'home.breaking_in', category: 'home', grade: E, all: ['someone', 'breakIn'], within: 10, aboutHome: true },
   { id: 'home.stranger_inside', category: 'home', grade: E, all: ['someone', 'inHouse', 'unknownPerson'], within: 14, aboutHome: true },
-  { id: 'home.someone_inside', category: 'home', grade: C, all: ['someone', 'inHouse'], within: 8, aboutHome: true },
+  { id: 'home.someone_inside', category: 'home', grade: C, all: ['someone', 'inHouse'], within: 8, aboutHome: true, ordinary: ['worker'] },
   { id: 'home.menace', category: 'home', grade: E, all: ['menace'], aboutHome: true },
   { id: 'home.glass', category: 'home', grade: E, all: ['hear', 'glassBreak'], within: 6, aboutHome: true },
-  { id: 'home.noise', category: 'home', grade: C, all: ['hear', 'noise'], within: 6, aboutHome: true },
-  { id: 'home.fire', category: 'home', grade: E, all: ['fire'], aboutHome: true },
+  { id: 'home.noise', category: 'home', grade: C, all: ['hear', 'noise'], within: 6, aboutHome: true, ordinary: ['noiseSource'] },
+  { id: 'home.fire', category: 'home', grade: E, all: ['fire'], aboutHome: true, smallThing: true },
   { id: 'home.smoke', category: 'home', grade: E, all: ['smoke', 'smokeSpread'], within: 5, aboutHome: true },
-  { id: 'home.burning_smell', category: 'home', grade: C, all: ['smellBurning'], aboutHome: true },
+  { id: 'home.burning_smell', category: 'home', grade: C, all: ['smellBurning'], aboutHome: true, ordinary: ['cooking'] },
+  // What she perceives of a fire: a burning smell or smoke with crackling, a glow, sparks or an alarm.
+  { id: 'home.burning_signs', category: 'home', grade: E, all: ['smellBurning', 'fireSign'], within: 16, aboutHome: true },
+  { id: 'home.smoke_signs', category: 'home', grade: E, all: ['smoke', 'fireSign'], within: 12, aboutHome: true },
   { id: 'home.burning_alarm', category: 'home', grade: E, all: ['smellBurning', 'alarm', 'sounding'], within: 14, aboutHome: true },
+  { id: 'home.burning_and_alarm', category: 'home', grade: E, all: ['smellBurning', 'alarm'], within: 14, aboutHome: true },
   { id: 'home.smoke_alarm', category: 'home', grade: C, all: ['alarm', 'sounding'], within: 5, aboutHome: true },
-  { id: 'home.gas', category: 'home', grade: E, all: ['gas'], aboutHome: true },
+  { id: 'home.gas', category: 'home', grade: E, all: ['gas'], aboutHome: true, questionConcern: true },
   { id: 'home.gas_left_on', category: 'home', grade: C, all: ['gasOn'], aboutHome: true },
   { id: 'home.carbon_monoxide', category: 'home', grade: E, all: ['coAlarm', 'coDanger'], within: 6, aboutHome: true },
+  // An alarm sounding while she has a headache, feels sick or dizzy: carbon monoxide until shown otherwise.
+  { id: 'home.alarm_headache', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'headache'], within: 18, aboutHome: true },
+  { id: 'home.alarm_sick', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'sick'], within: 18, aboutHome: true },
+  { id: 'home.alarm_drowsy', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'drowsy'], within: 18, aboutHome: true },
+  // A heater, boiler or fire that smells or gives fumes while she has a headache, feels sick, dizzy or drowsy.
+  { id: 'home.fumes_headache', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'headache'], within: 18, aboutHome: true },
+  { id: 'home.fumes_sick', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'sick'], within: 18, aboutHome: true },
+  { id: 'home.fumes_dizzy', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'dizzy'], within: 18, aboutHome: true },
+  { id: 'home.fumes_drowsy', category: 'home', grade: E, all: ['appliance', 'fumesSmell', 'drowsy'], within: 18, aboutHome: true },
+  { id: 'home.alarm_dizzy', category: 'home', grade: E, all: ['anyAlarm', 'sounding', 'dizzy'], within: 18, aboutHome: true },
   { id: 'home.flood_power', category: 'home', grade: E, all: ['flood', 'powerOff'], within: 16, aboutHome: true },
-  { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true },
+  { id: 'home.flood', category: 'home', grade: C, all: ['flood'], aboutHome: true, ordinary: ['repairing', 'weather'] },
   { id: 'home.cold', category: 'home', grade: E, all: ['noHeat', 'cantWarm'], within: 16, aboutHome: true },
-  { id: 'home.no_heating', category: 'home', grade: C, all: ['noHeat', 'cold'], within: 16, aboutHome: true },
+  { id: 'home.no_heating', category: 'home', grade: C, all: ['noHeat', 'cold'], within: 16, aboutHome: true, ordinary: ['repairing'] },
   { id: 'home.cant_warm', category: 'home', grade: C, all: ['cantWarm'], aboutHome: true, intensifies: true },
   // Lost or confused.
-  { id: 'lost.where', category: 'lost', grade: C, all: ['whereAmI'], subject: true, personOnly: true, state: true },
+  { id: 'lost.where', category: 'lost', grade: C, all: ['whereAmI'], subject: true, personOnly: true, state: true, ordinary: ['eyesight'] },
   { id: 'lost.unfamiliar', category: 'lost', grade: E, all: ['recognise', 'place'], within: 5, ordered: true, subject: true, state: true },
   { id: 'lost.way_home', category: 'lost', grade: E, all: ['wayHome'], subject: true, state: true },
   { id: 'lost.lost', category: 'lost', grade: C, all: ['lostSelf'], subject: true, personOnly: true, state: true },
@@ -174,6 +197,14 @@ export const SIGN_RULES: readonly SignRule[] = [
   // Another person who cannot answer: collapsed, not breathing, a fit.
   { id: 'other.unresponsive', category: 'faint', grade: E, all: ['unresponsive'], subject: true, personOnly: true },
   { id: 'other.seizure', category: 'faint', grade: E, all: ['seizure'], subject: true, personOnly: true },
+  // A colour change or no answer with another sign: grey and not answering, on the floor and not making sense.
+  { id: 'other.colour_no_answer', category: 'faint', grade: E, all: ['colourDrain', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.colour_collapse', category: 'faint', grade: E, all: ['colourDrain', 'fainted'], within: 16, subject: true, personOnly: true },
+  { id: 'other.colour_breathing', category: 'breathing', grade: E, all: ['colourDrain', 'breathe'], within: 12, subject: true, personOnly: true },
+  { id: 'other.floor_no_answer', category: 'faint', grade: E, all: ['onFloor', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.fallen_no_answer', category: 'faint', grade: E, all: ['fall', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.slumped_no_answer', category: 'faint', grade: E, all: ['slumped', 'notAnswering'], within: 16, subject: true, personOnly: true },
+  { id: 'other.collapsed_no_answer', category: 'faint', grade: E, all: ['fainted', 'notAnswering'], within: 16, subject: true, personOnly: true },
   // A call for help (the bare "help!" is read in screen.ts).
   { id: 'help.ambulance', category: 'help', grade: E, all: ['callFor', 'ambulance'], within: 5, ordered: true, questionConcern: true },
   { id: 'help.police', category: 'help', grade: C, all: ['callFor', 'police'], within: 5, ordered: true },

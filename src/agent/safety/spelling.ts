@@ -39,6 +39,15 @@ const FIXES: Record<string, string> = {
   tummy: 'stomach', belly: 'stomach', puke: 'vomit', puking: 'vomiting', throwin: 'throwing', poorley: 'poorly', unwel: 'unwell',
   hypoing: 'hypo', ded: 'dead', deid: 'dead', kil: 'kill', bak: 'back', agian: 'again', agen: 'again',
   twise: 'twice', twic: 'twice', dubble: 'double', tooo: 'too', tomorows: 'tomorrows', tommorows: 'tomorrows',
+  dwon: 'down', donw: 'down', dwn: 'down', tryng: 'trying', tring: 'trying', tyring: 'trying', somone: 'someone', someon: 'someone',
+  sombody: 'somebody', somebdy: 'somebody', teh: 'the', nto: 'not', hte: 'the', adn: 'and', waht: 'what', brakeing: 'breaking', hous: 'house',
+  doore: 'door', dor: 'door', flloor: 'floor', floore: 'floor', geting: 'getting', gt: 'get', stnd: 'stand', stannd: 'stand', mve: 'move',
+  moove: 'move', smelll: 'smell', burnin: 'burning', burining: 'burning', bleedin: 'bleeding', pourin: 'pouring', shakin: 'shaking', shakey: 'shaky',
+  sweatey: 'sweaty', wobbley: 'wobbly', wobly: 'wobbly', feelin: 'feeling', feal: 'feel', fele: 'feel', hurtin: 'hurting', achin: 'aching',
+  painin: 'paining', fitt: 'fit', brest: 'breast', tablts: 'tablets', tabltes: 'tablets', tablats: 'tablets', pilss: 'pills', twce: 'twice',
+  lsot: 'lost', wher: 'where', whre: 'where', wehre: 'where', knwo: 'know', kno: 'know', nkow: 'know', konw: 'know', strets: 'streets',
+  streetes: 'streets', waek: 'wake', awnser: 'answer', anser: 'answer', ansering: 'answering', answring: 'answering', awnsering: 'answering',
+  brething: 'breathing', breathng: 'breathing', hevy: 'heavy', haev: 'have', hvae: 'have', hav: 'have', ahve: 'have', droping: 'drooping', droopin: 'drooping', drooling: 'drooling', giddyness: 'giddiness', gidiness: 'giddiness', heavey: 'heavy', hevvy: 'heavy', akes: 'aches', achs: 'aches', akeing: 'aching', aking: 'aching', akin: 'aching',
 };
 
 /** Every word of every phrase of the lexicon and the cues: what a typed word is corrected towards. */
