@@ -47,7 +47,16 @@ const NOT_YET = /\b(?:not|haven't|have not|hasn't|n't)\s+(?:yet\s+)?(?:had|taken
  * noise", "we fell out") or a near miss ("I nearly slipped"): something told, but not something done for the family to see.
  */
 const FEELING_OR_NEAR_MISS =
-  /\b(?:i|i've|i'd|i was|i am|i'm)\s+(?:felt|feel|feeling|been feeling)\b|\bmy (?:heart|stomach|spirits?) (?:sank|dropped|leapt|lifted|jumped)\b|\b(?:can't|cannot|couldn't|could not) (?:stand|bear|abide|stomach)\b|\b(?:fell|falling|fallen) out\b|\bhad (?:a row|words|an argument|a falling out)\b|\b(?:nearly|almost)\s+(?:\w+ed|fell|fall|went|lost|broke|forgot|ran|hit|came|caught|burnt|slid)\b/;
+  /\b(?:i|i've|i'd|i was|i am|i'm)\s+(?:felt|feel|feeling|been feeling)\b|\bmy (?:heart|stomach|spirits?) (?:sank|dropped|leapt|lifted|jumped)\b|\b(?:can't|cannot|couldn't|could not) (?:stand|bear|abide|stomach)\b|\b(?:fell|falling|fallen) out\b|\bhad (?:a row|words|an argument|a falling out)\b|\b(?:nearly|almost)\s+(?:\w+ed|fell|fall|went|lost|broke|forgot|ran|hit|came|caught|burnt|slid)\b|\b(?:came|come|coming|went|gone) over all\b|\b(?:went|came|gone|come) down with\b|\b(?:been|was|were|i'm|am|felt|feeling)\s+(?:a (?:bit|little) |quite |very |really |so |a touch )?(?:poorly|ill|unwell|under the weather|out of breath|emotional|tearful|teary|nostalgic|exhausted|worn out|off colour)\b/;
+/** Asking for something ("can you look it up"): a request, not something she did. */
+const ASKS = /\b(?:can|could|would|will) you\b|\?\s*$/;
+/** Medicines handled rather than taken: delivered, collected, a prescription, too many in the box. */
+const HANDLES_MEDICINE = /\b(?:delivered|delivery|pharmacy|pharmacist|chemist|prescription|picked up|collected|ordered|in the box|packet came)\b/;
+/** A day before today named ("last tuesday", "yesterday"): a dose then is not one to note down now. */
+const earlierDay = (msg: Message): boolean => {
+  const today = msg.clock.now.toISODate();
+  return (msg.when.date !== null && today !== null && msg.when.date.date < today) || /\blast (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday|month)\b/.test(msg.lower);
+};
 const plansMedicine = (lower: string): boolean => NOT_YET.test(lower) || (PLANS_MEDICINE.test(lower) && !DOSE_NOT_TAKEN.test(lower));
 
 /**
@@ -59,15 +68,18 @@ const plansMedicine = (lower: string): boolean => NOT_YET.test(lower) || (PLANS_
 const EVIDENCE: Partial<Record<string, { check: (msg: Message) => Evidence; lacking: string; against?: string }>> = {
   notify_family: { check: (msg) => either(isFamilyMessage(msg)), lacking: 'nobody to tell is named' },
   log_dose: {
-    check: (msg) => (plansMedicine(msg.lower) || REMINISCES.test(msg.lower) || aboutSomeoneElse(msg.lower) ? 'against' : either(mentionsDose(msg) && tellsOfSomething(msg))),
+    check: (msg) =>
+      plansMedicine(msg.lower) || REMINISCES.test(msg.lower) || aboutSomeoneElse(msg.lower) || HANDLES_MEDICINE.test(msg.lower) || earlierDay(msg)
+        ? 'against'
+        : either(mentionsDose(msg) && tellsOfSomething(msg)),
     lacking: 'no medicine is named, or it asks',
-    against: 'a medicine still to be started, not yet taken, long ago or someone else\'s, not a dose to note down',
+    against: 'a medicine still to be started, not yet taken, long ago, on an earlier day, delivered or someone else\'s, not a dose to note down',
   },
   add_medication: { check: (msg) => either(soundsLikeMedicine(msg)), lacking: 'nothing says it is a medicine' },
   cancel_booking: { check: (msg) => either(callsOffBooking(msg)), lacking: 'nothing called off is a booking' },
   reschedule_booking: { check: (msg) => movesOurBooking(msg.lower), lacking: 'no word moves a booking', against: 'not a booking of ours' },
   share_activity: {
-    check: (msg) => either(tellsOfActivity(msg) && !aboutSomeoneElse(msg.lower) && !REMINISCES.test(msg.lower) && !FEELING_OR_NEAR_MISS.test(msg.lower)),
+    check: (msg) => either(tellsOfActivity(msg) && !aboutSomeoneElse(msg.lower) && !REMINISCES.test(msg.lower) && !FEELING_OR_NEAR_MISS.test(msg.lower) && !ASKS.test(msg.lower)),
     lacking: 'it asks, tells of a plan, a feeling or a near miss rather than something done, or tells of someone else',
   },
   // A statement ("Jean is coming for tea later") is answered in words rather than with the schedule or a question.

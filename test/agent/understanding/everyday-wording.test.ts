@@ -107,4 +107,19 @@ describe('what is told but not done', () => {
     }
     expect(callOf('share_activity', aMessage('I planted three rose bushes in the front garden this morning')).activity).toMatch(/planted three rose bushes/);
   });
+
+  it('shares nothing of an illness or a mood, nor of a request for something to be looked up', () => {
+    for (const text of ['I came down with a chest cold at the weekend', "I've been really under the weather since friday", 'I came over all sentimental at the concert', 'I went to see the new vet but can you find their phone number']) {
+      const u = understand(aMessage(text));
+      expect({ text, tool: u.kind === 'tool' ? u.tool : null }).not.toEqual({ text, tool: 'share_activity' });
+    }
+  });
+
+  it('notes no dose for medicines delivered or collected, or taken on an earlier day', () => {
+    for (const text of ['my new inhalers were delivered by the chemist this morning', 'I collected my blood pressure tablets from the pharmacy', 'I took my water tablets last thursday']) {
+      const u = understand(aMessage(text));
+      expect({ text, tool: u.kind === 'tool' ? u.tool : null }).not.toEqual({ text, tool: 'log_dose' });
+    }
+    expect(callOf('log_dose', aMessage('I took my water tablets just now')).status).toBe('taken');
+  });
 });
