@@ -91,9 +91,10 @@ async function measure(mode: 'embedded' | 'scale', messages: number, elders: num
     database: mode === 'embedded' ? { kind: 'sqlite', path: sqlite } : { kind: 'postgresql', url: PG, schema },
   });
   try {
-    // Each elder's first message registers them; do it before timing.
+    // Each elder's first message registers them; do it before timing. Not a greeting: on WhatsApp a first "hello"
+    // starts onboarding, and the bench would then time "what's your name?" instead of the assistant.
     const users = Array.from({ length: elders }, (_, i) => `bench-${id}-${i}`);
-    for (const u of users) await channel.say(u, 'hello');
+    for (const u of users) await channel.say(u, 'what do I have tomorrow?');
     const latencies: number[] = [];
     let next = 0;
     const started = performance.now();
