@@ -24,6 +24,16 @@ const LEADING_NO = /^(?:no+|nope|nah|no no|leave it|never ?mind|forget it|scrap 
 const EDIT_CONTENT =
   /\d|\b(?:make it|instead|change|actually|move it|rather have|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|people|of us|noon|midnight|o'clock|half past|quarter)\b/;
 
+/** Words an answer may open with before its yes ("oh yes please", "well ok then"). */
+const LEAD_IN = /^(?:(?:oh|ah|aw|well|um+|erm*|er|so|and|then|dear|love|hun|pet)[\s,.!]+)+/;
+/**
+ * A yes counts when it is the answer: at the start of the message (after an "oh" or a "well"), or in a message of
+ * a few words ("that would be lovely"). In a sentence that tells something else ("I went for a lovely walk",
+ * "my right knee is sore") it is a word of that sentence, not consent.
+ */
+const answersYes = (tidy: string, yes: { index: number }): boolean =>
+  yes.index <= (LEAD_IN.exec(tidy)?.[0].length ?? 0) || tidy.split(/\s+/).length <= 4;
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const phraseRe = (phrases: string[]): RegExp =>
   new RegExp(`(?:^|[^\\p{L}'])(${phrases.map(escape).join('|')})(?=$|[^\\p{L}'])`, 'gu');
@@ -77,8 +87,9 @@ export function classifyConfirmation(text: string): 'yes' | 'no' | null {
     if (/^(?:no problem|no worries)$/.test(yes.phrase) && yes.index === no.index) return 'yes';
     if (no.index <= yes.index && !(yes.index === no.index && yes.phrase.length > no.phrase.length)) return 'no';
     if (/^(?:please|thanks|thank you|cheers|good|fine)$/.test(yes.phrase)) return 'no';
-    return 'yes';
+    return answersYes(tidy, yes) ? 'yes' : null;
   }
   if (yes && /^(?:please|thanks|thank you|cheers)$/.test(yes.phrase) && tidy.split(/\s+/).length > 3) return null;
-  return yes ? 'yes' : 'no';
+  if (yes) return answersYes(tidy, yes) ? 'yes' : null;
+  return 'no';
 }

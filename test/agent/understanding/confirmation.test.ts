@@ -3,7 +3,7 @@ import { classifyConfirmation, understandEdit } from '../../../src/agent/underst
 import { aMessage } from './factories.ts';
 
 describe('yes or no to a pending action', () => {
-  it.each(['yes please', 'yess', 'Yep, go ahead', 'ok do it', 'sure', 'YES!!', 'oh yes dear, that would be lovely', '👍'])(
+  it.each(['yes please', 'yess', 'Yep, go ahead', 'ok do it', 'sure', 'YES!!', 'oh yes dear, that would be lovely', '👍', 'that would be lovely', 'well ok then, go on', 'sounds good to me dear'])(
     'reads "%s" as yes',
     (text) => expect(classifyConfirmation(text)).toBe('yes'),
   );
@@ -12,7 +12,11 @@ describe('yes or no to a pending action', () => {
     expect(classifyConfirmation(text)).toBe('no'),
   );
 
-  it.each(['hmm, not sure', 'what time is it?', 'no, make it the 3rd', 'yes but at 8', 'maybe later'])(
+  it.each([
+    'hmm, not sure', 'what time is it?', 'no, make it the 3rd', 'yes but at 8', 'maybe later',
+    // A word of a sentence that tells something else is not consent.
+    'I went for a lovely walk by the river', 'my right knee is playing up again', 'we had a good chat over the fence', 'the soup was great but too salty',
+  ])(
     'reads "%s" as neither',
     (text) => expect(classifyConfirmation(text)).toBeNull(),
   );
