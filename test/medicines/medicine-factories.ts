@@ -12,6 +12,7 @@ import { FamilyCircle } from '../../src/tasks/family/family-circle.entity.ts';
 import { BullDeliveryQueue, queueSettings } from '../../src/workers/bullmq-queues.ts';
 import type { DeliveryQueue } from '../../src/messaging/outbox.ts';
 import type { Actor } from '../../src/tasks/button-actions.ts';
+import { nextLinkTime } from '../support/factories.ts';
 
 /** Saves a medication schedule for an elder, its next dose the first one from `from`; override any field. */
 export async function aSchedule(
@@ -51,7 +52,7 @@ export async function aFamilyMember(orm: MikroORM, elder: Elder, options: { name
     elderId: null,
     active: true,
   });
-  em.create(CaregiverLink, { id: randomUUID(), elderId: elder.id, accountId: account.id, role: options.role ?? 'family' });
+  em.create(CaregiverLink, { id: randomUUID(), elderId: elder.id, accountId: account.id, role: options.role ?? 'family', createdAt: nextLinkTime() });
   let groupChatId: string | null = null;
   if (options.group) {
     groupChatId = `group-${elder.id}`;

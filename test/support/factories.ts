@@ -62,9 +62,20 @@ export async function aFamilyMember(
     elderId: null,
     active: !options.inactive,
   });
-  const link = em.create(CaregiverLink, { id: randomUUID(), elderId: elder.id, accountId: account.id, role, removedAt: options.removed ? new Date('2026-01-01T00:00:00Z') : null });
+  const link = em.create(CaregiverLink, { id: randomUUID(), elderId: elder.id, accountId: account.id, role, createdAt: nextLinkTime(), removedAt: options.removed ? new Date('2026-01-01T00:00:00Z') : null });
   await em.flush();
   return { account, link };
+}
+
+let lastLinkTime = 0;
+/**
+ * Link times that strictly increase, so people linked one after another in a test are in that order:
+ * family chats are listed by when they were linked, and two links made in the same millisecond would
+ * otherwise be ordered by their random ids.
+ */
+export function nextLinkTime(): Date {
+  lastLinkTime = Math.max(Date.now(), lastLinkTime + 1);
+  return new Date(lastLinkTime);
 }
 
 /** Links a family group chat to an elder as their family circle. */
