@@ -6,6 +6,8 @@ import { MedicationSchedule } from '../../src/tasks/medicines/medication-schedul
 import { DoseEvent } from '../../src/tasks/medicines/dose-event.entity.ts';
 import { MessageLog } from '../../src/messaging/message-log.entity.ts';
 import { createTaskHandlers } from '../../src/tasks/task-handlers.ts';
+import { TaskService } from '../../src/tasks/task-service.ts';
+import { NothingToConfirmError } from '../../src/tasks/task-errors.ts';
 import type { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
@@ -209,21 +211,81 @@ describe.each(MODES)('medicine tasks (%s)', (mode) => {
       expect(await outboxTo(app, circle.groupChatId)).toEqual([]);
     });
 
-    it('tells the elder kindly when the medicine is not on their list, and records nothing', async () => {
+    it('tells the elder kindly when the medicine was stopped between the read-back and her yes, and records nothing', async () => {
       const who = await anElder(app.orm);
-      await aMedicationSchedule(app.orm, who.elder);
+      const aspirin = await aMedicationSchedule(app.orm, who.elder, { medicine: 'Aspirin', dose: '75mg', times: ['09:00'] });
       const task = await aConfirmedTask(app, who, 'log_dose', { medicine: 'Aspirin', status: 'taken' });
+      await app.orm.em.fork().nativeUpdate(MedicationSchedule, { id: aspirin.id }, { status: 'stopped' });
       expect(await app.runner.run(task.id)).toBe('failed');
-      expect(await lastTextTo(who.account.chatId)).toBe("Sorry, I could not note your dose. I can't find Aspirin on your list of medicines. Nothing has been done.");
+      expect(await lastTextTo(who.account.chatId)).toBe('Sorry, I could not note your dose. Aspirin 75mg is not on your list of medicines right now. Nothing has been done.');
       expect(await app.orm.em.fork().count(DoseEvent, { elderId: who.elder.id })).toBe(0);
       expect((await app.orm.em.fork().findOneOrFail(Task, { id: task.id })).status).toBe('failed');
     });
 
-    it('tells an elder with no medicines at all that their list is empty', async () => {
+    it('tells an elder whose only medicine was removed before her yes that her list is empty', async () => {
       const who = await anElder(app.orm);
+      const only = await aMedicationSchedule(app.orm, who.elder);
       const task = await aConfirmedTask(app, who, 'log_dose', { status: 'skipped' });
+      await app.orm.em.fork().nativeDelete(MedicationSchedule, { id: only.id });
       expect(await app.runner.run(task.id)).toBe('failed');
       expect(await lastTextTo(who.account.chatId)).toBe("Sorry, I could not note your dose. You don't have any medicines on your list yet. Nothing has been done.");
+    });
+
+    describe('before the read-back', () => {
+      // What the elder is told instead of "Shall I note it?" when no yes could lead to a noted dose.
+      const proposed = async (who: Awaited<ReturnType<typeof anElder>>, args: Record<string, unknown>): Promise<string> => {
+        const tasks = new TaskService({ orm: app.orm, handlers, queue: { enqueueTasks: async () => undefined }, clock, maxAttempts: 5 });
+        try {
+          const task = await tasks.propose({ elder: who.elder, kind: 'log_dose', args, requestedByAccountId: who.account.id, replyChannel: who.account.channel, replyChatId: who.account.chatId });
+          return readBack('log_dose', task.args, who.elder);
+        } catch (err) {
+          if (err instanceof NothingToConfirmError) return `refused: ${err.elderMessage}`;
+          throw err;
+        }
+      };
+      const pendingProposals = async (who: Awaited<ReturnType<typeof anElder>>): Promise<number> =>
+        app.orm.em.fork().count(Task, { elderId: who.elder.id, kind: 'log_dose', status: 'pending_confirmation' });
+
+      it('tells an elder with no medicines how to add one, and asks for no yes', async () => {
+        const who = await anElder(app.orm);
+        expect(await proposed(who, { status: 'taken' })).toBe(
+          'refused: You don\'t have any medicines on your list yet. To add one, tell me its name and time, like "my heart pill at 8 am every day".',
+        );
+        expect(await pendingProposals(who)).toBe(0);
+      });
+
+      it('names the medicines on her list when the one she said is not there', async () => {
+        const who = await anElder(app.orm);
+        await aMedicationSchedule(app.orm, who.elder);
+        await aMedicationSchedule(app.orm, who.elder, { medicine: 'Aspirin', dose: '75mg', times: ['09:00'] });
+        await aMedicationSchedule(app.orm, who.elder, { medicine: 'Warfarin', dose: '3mg', times: ['18:00'], status: 'stopped' });
+        expect(await proposed(who, { medicine: 'Thyronorm', status: 'taken' })).toBe(
+          "refused: I can't find Thyronorm on your list of medicines. Your list has Aspirin 75mg and Metformin 500mg.",
+        );
+        expect(await pendingProposals(who)).toBe(0);
+      });
+
+      it('says a paused medicine has no dose to note', async () => {
+        const who = await anElder(app.orm);
+        await aMedicationSchedule(app.orm, who.elder, { status: 'paused' });
+        expect(await proposed(who, { medicine: 'metformin', status: 'taken' })).toBe('refused: Metformin 500mg is paused at the moment, so there is no dose to note.');
+        expect(await proposed(who, { status: 'skipped' })).toBe('refused: Your medicine is paused at the moment, so there is no dose to note.');
+      });
+
+      it('still reads back a dose that was reminded before its medicine was paused', async () => {
+        const who = await anElder(app.orm);
+        const schedule = await aMedicationSchedule(app.orm, who.elder, { status: 'paused' });
+        await aPendingDose(app.orm, schedule, new Date('2026-11-24T08:00:00Z'), '08:00');
+        expect(await proposed(who, { status: 'taken' })).toBe('You took your medicine. Shall I note it?');
+      });
+
+      it('reads back the medicine by its name on her list', async () => {
+        const who = await anElder(app.orm);
+        await aMedicationSchedule(app.orm, who.elder);
+        await aMedicationSchedule(app.orm, who.elder, { medicine: 'Aspirin', dose: '75mg', times: ['09:00'] });
+        expect(await proposed(who, { medicine: 'my metformin', status: 'taken' })).toBe('You took your Metformin 500mg. Shall I note it?');
+        expect(await proposed(who, { medicine: 'the pills', status: 'skipped' })).toBe("You're skipping your pills. Shall I note it?");
+      });
     });
 
     it('asks which medicine when nothing is waiting and several could be meant', async () => {

@@ -5,7 +5,7 @@ import { DoseEvent } from './dose-event.entity.ts';
 import { firstDoseFrom } from './dose-schedule.ts';
 import { doseName, doseText, sayDoseTime } from './dose-messages.ts';
 import type { TaskHandler } from '../task-handler.ts';
-import { PermanentTaskError } from '../task-errors.ts';
+import { NothingToConfirmError, PermanentTaskError } from '../task-errors.ts';
 import { tellFamily } from '../family/family-notifier.ts';
 import { doseNoticesFor } from '../family/notification-preferences.ts';
 import { logDoseArgs, type LogDoseArgs } from '../tool-args.ts';
@@ -36,6 +36,8 @@ function matches(schedule: MedicationSchedule, named: string): boolean {
   });
 }
 
+const NO_MEDICINES = "You don't have any medicines on your list yet. To add one, tell me its name and time, like \"my heart pill at 8 am every day\".";
+
 /** "a", "a and b", "a, b and c" (or "a, b or c" for a choice). */
 const sayList = (words: string[], last = 'and'): string => (words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${last} ${words.at(-1)}`);
 
@@ -51,8 +53,29 @@ export function createLogDoseTask(options: { refillWarnDays: number }): TaskHand
     label: 'note your dose',
     schema: logDoseArgs,
     groupCommit: true,
+    // Nothing to note (no medicines at all, none by that name, or all of them paused with no dose waiting):
+    // she is told so at once instead of being asked for a yes that can only end in "I could not".
+    async prepare(args, { em, elder }) {
+      const named = namedMedicine(args.medicine);
+      const schedules = await em.find(MedicationSchedule, { elderId: elder.id, status: { $ne: 'stopped' } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      if (schedules.length === 0) throw new NothingToConfirmError('elder has no medicines', NO_MEDICINES);
+      const matching = named ? schedules.filter((s) => matches(s, named)) : schedules;
+      if (matching.length === 0) {
+        const list = sayList(schedules.map(doseName).sort((a, b) => a.localeCompare(b)));
+        throw new NothingToConfirmError(`no medicine matching "${named}"`, `I can't find ${args.medicine} on your list of medicines. Your list has ${list}.`);
+      }
+      if (matching.every((s) => s.status !== 'active')) {
+        const waiting = await em.count(DoseEvent, { elderId: elder.id, status: 'pending', scheduleId: { $in: matching.map((s) => s.id) } });
+        if (waiting === 0) {
+          const which = named ? sayList(matching.map(doseName)) : matching.length === 1 ? 'Your medicine' : 'Your medicines';
+          throw new NothingToConfirmError('every matching medicine is paused', `${which} ${matching.length === 1 ? 'is' : 'are'} paused at the moment, so there is no dose to note.`);
+        }
+      }
+      // One medicine on her list answers to what she said: read back its name there ("Metformin 500mg").
+      return named && matching.length === 1 ? { ...args, medicine: doseName(matching[0]!) } : args;
+    },
     readBack: (args) => {
-      const what = args.medicine ? `your ${args.medicine}` : 'your medicine';
+      const what = args.medicine ? `your ${args.medicine.replace(/^(?:(?:my|the|your|all)\s+)+/i, '')}` : 'your medicine';
       return args.status === 'taken' ? `You took ${what}. Shall I note it?` : `You're skipping ${what}. Shall I note it?`;
     },
     async execute(args, { em, task, elder, outbox, clock }) {
