@@ -19,7 +19,7 @@ import type { ActionReply, Actor, ButtonActionRegistry, ChatCommandRegistry } fr
 export interface Conversations {
   handle(actor: Actor, text: string): Promise<ActionReply[] | null>;
   /** The question an elder in the middle of onboarding still has to answer (asked again after the assistant's answer). */
-  pendingQuestion?(actor: Actor): Promise<string | null>;
+  pendingQuestion?(actor: Actor): Promise<Reply | null>;
 }
 import type { Metrics } from '../http/metrics.ts';
 
@@ -137,7 +137,7 @@ export class MessageRouter {
         const last = replies.at(-1);
         if (actor && known.elder.onboardingStep !== null && last && !last.buttons && !last.text.includes('?')) {
           const question = await this.conversations?.pendingQuestion?.(actor);
-          if (question) replies = [...replies, { text: question }];
+          if (question) replies = [...replies, question];
         }
       }
       await this.reply(chat, elderId, replies);

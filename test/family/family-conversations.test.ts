@@ -6,6 +6,7 @@ import type { ChannelAccount } from '../../src/tasks/elders/channel-account.enti
 import { CaregiverLink } from '../../src/tasks/family/caregiver-link.entity.ts';
 import { Alert } from '../../src/tasks/family/alert.entity.ts';
 import { Elder } from '../../src/tasks/elders/elder.entity.ts';
+import { MedicationSchedule } from '../../src/tasks/medicines/medication-schedule.entity.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
 import { aFamilyCircle, aFamilyMember, aMedicationSchedule, anActivity, anElder, anOpenAlert, outboxTo } from '../support/factories.ts';
@@ -16,13 +17,14 @@ describe.each(MODES)('family conversations through the router (%s)', (mode) => {
   let app: App;
   let chat: FamilyChat;
   const channel = new FakeChannel();
+  const whatsappChannel = new FakeChannel('whatsapp');
   const clock = new FakeClock('2026-11-24T10:00:00Z');
   const as = (account: ChannelAccount, name: string): Person => ({ userId: account.externalUserId, displayName: name });
   const textsTo = async (chatId: string) => (await outboxTo(app, chatId)).map((m) => m.text);
 
   beforeAll(async () => {
     storage = testStorage(mode);
-    app = await startTestApp(storage, { clock, channels: [channel, new FakeChannel('whatsapp')] });
+    app = await startTestApp(storage, { clock, channels: [channel, whatsappChannel] });
     chat = new FamilyChat(app);
   });
   afterAll(async () => {
@@ -67,6 +69,23 @@ describe.each(MODES)('family conversations through the router (%s)', (mode) => {
     ]);
     await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'Leeds');
     expect((await textsTo('chat-new-elder')).at(-1)).toMatch(/^So you're on London time/);
+
+    // Small talk while her timezone is read back: answered, then the read-back again, with its buttons.
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'oh how lovely, thank you');
+    const [answer, askedAgain] = (await outboxTo(app, 'chat-new-elder')).slice(-2);
+    expect(answer?.text).not.toMatch(/London/);
+    expect(askedAgain).toMatchObject({ text: expect.stringMatching(/^So you're on London time.*Is that right\?$/), buttons: [[{ label: 'Yes', data: 'onb:yes' }, { label: 'No', data: 'onb:no' }]] });
+    // A medicine asked for before answering it: her yes is the medicine's, the latest question.
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'add my heart pill at 8 am every day');
+    expect((await textsTo('chat-new-elder')).at(-1)).toBe('Heart pill every day at 8:00 am. Shall I add it?');
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'yes');
+    await whatsappChannel.waitFor((m) => m.chatId === 'chat-new-elder' && m.text.startsWith("Added. I'll remind you to take your heart pill"));
+    expect(await app.orm.em.fork().count(MedicationSchedule, { medicine: 'heart pill' })).toBe(1);
+    expect(await app.orm.em.fork().findOneOrFail(Elder, { name: 'Peggy' })).toMatchObject({ onboardingStep: 'confirm_timezone' });
+    // Then her yes to the timezone.
+    await whatsapp.say({ userId: 'new-elder', displayName: 'Peggy' }, 'yes');
+    expect((await textsTo('chat-new-elder')).at(-1)).toMatch(/you're all set/);
+    expect(await app.orm.em.fork().findOneOrFail(Elder, { name: 'Peggy' })).toMatchObject({ city: 'Leeds', onboardingStep: null });
   });
 
   it('stays silent in a group that is no family circle', async () => {

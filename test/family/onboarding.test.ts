@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
 import { ElderDirectory } from '../../src/tasks/elders/elder-directory.ts';
 import { MessageLog } from '../../src/messaging/message-log.entity.ts';
+import { Task } from '../../src/tasks/task.entity.ts';
 import { Onboarding, parseElderName } from '../../src/tasks/family/onboarding.ts';
 import { timezoneForTown, timezonesForRegion } from '../../src/tasks/family/city-timezones.ts';
 import { MODES, testStorage, type TestStorage } from '../support/test-app.ts';
@@ -116,19 +117,51 @@ describe.each(MODES)('onboarding a new elder in chat (%s database)', (mode) => {
   it('leaves a request made instead of an answer to the assistant, and keeps its question for after', async () => {
     const id = await newElder();
     expect(await onboarding.answer(id, 'remind me to put the bins out at 7')).toBeNull();
-    expect(await onboarding.pendingQuestion(id)).toBe('Before I forget: what should I call you?');
+    expect(await onboarding.pendingQuestion(id)).toEqual({ text: 'Before I forget: what should I call you?' });
     await onboarding.answer(id, 'Edna');
     expect(await onboarding.answer(id, 'book a table at the Red Lion for 2 tomorrow at 1pm')).toBeNull();
     // A yes with no yes/no question of the onboarding open answers the assistant's read-back.
     expect(await onboarding.answer(id, 'yes')).toBeNull();
     expect(await onboarding.answer(id, 'thanks')).toBeNull();
     expect(await elder(id)).toMatchObject({ onboardingStep: 'city', city: null });
-    expect(await onboarding.pendingQuestion(id)).toBe('So that I get your times right: which town or city do you live in? (Or say "skip".)');
+    expect(await onboarding.pendingQuestion(id)).toEqual({ text: 'So that I get your times right: which town or city do you live in? (Or say "skip".)' });
     // A town is an answer, even one the classifier might read as something else.
     expect((await onboarding.answer(id, 'Reading'))![0]!.text).toMatch(/^So you're on London time/);
     expect(await elder(id)).toMatchObject({ city: 'Reading', onboardingStep: 'confirm_timezone' });
     expect((await onboarding.answer(id, 'yes'))![0]!.text).toMatch(/you're all set/);
     expect(await onboarding.pendingQuestion(id)).toBeNull();
+  });
+
+  it('lets a yes answer the read-back asked after the timezone, and asks the timezone again with its buttons', async () => {
+    const id = await newElder();
+    await onboarding.answer(id, 'Edna');
+    await onboarding.answer(id, 'Leeds');
+    const account = await orm.em.fork().findOneOrFail(ChannelAccount, { elderId: id });
+    const said = async (text: string, buttons: { label: string; data: string }[][] | null) => {
+      const em = orm.em.fork();
+      em.create(MessageLog, { id: randomUUID(), direction: 'out', channel: 'telegram', chatId: account.chatId, elderId: id, accountId: account.id, text, buttons, status: 'sent', attempts: 0, createdAt: new Date(Date.now() + ++seq) });
+      await em.flush();
+    };
+    const again = (await onboarding.pendingQuestion(id))!;
+    expect(again.text).toBe("So you're on London time (BST): it's 10:00 am on Tuesday there now. Is that right?");
+    expect(again.buttons).toEqual([[{ label: 'Yes', data: 'onb:yes' }, { label: 'No', data: 'onb:no' }]]);
+    await said(again.text, again.buttons ?? null);
+
+    // She asked for a medicine instead; its read-back is the latest question, and it waits for her yes.
+    const em = orm.em.fork();
+    const task = em.create(Task, {
+      id: randomUUID(), elderId: id, kind: 'add_medication', args: { medicine: 'heart pill', times: ['08:00'] }, status: 'pending_confirmation', attempts: 0, maxAttempts: 5,
+      requestedByAccountId: account.id, replyChannel: 'telegram', replyChatId: account.chatId, idempotencyKey: `t-${randomUUID()}`,
+    });
+    await em.flush();
+    await said('Heart pill every day at 8:00 am. Shall I add it?', [[{ label: 'Yes', data: `task:${task.id}:yes` }, { label: 'No', data: `task:${task.id}:no` }]]);
+    expect(await onboarding.answer(id, 'yes', account.chatId)).toBeNull();
+    expect((await elder(id)).onboardingStep).toBe('confirm_timezone');
+
+    // Once that is answered (no yes of the assistant's waiting), her yes is the timezone's.
+    await em.nativeUpdate(Task, { id: task.id }, { status: 'queued' });
+    expect((await onboarding.answer(id, 'yes', account.chatId))![0]!.text).toMatch(/you're all set/);
+    expect(await elder(id)).toMatchObject({ city: 'Leeds', onboardingStep: null });
   });
 
   it('lets the elder skip and keeps the default timezone', async () => {

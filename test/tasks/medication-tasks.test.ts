@@ -46,6 +46,11 @@ describe.each(MODES)('medicine tasks (%s)', (mode) => {
       );
     });
 
+    it('starts the read-back with a capital however she wrote the name', async () => {
+      const { elder } = await anElder(app.orm);
+      expect(readBack('add_medication', { medicine: 'heart pill', times: ['08:00'] }, elder)).toBe('Heart pill every day at 8:00 am. Shall I add it?');
+    });
+
     it('reads back the weekdays, the dates and the notes of a short course', async () => {
       const { elder } = await anElder(app.orm);
       const args = { medicine: 'Amoxicillin', times: ['09:00'], days: ['fri', 'mon', 'wed'], start_date: '2026-11-25', end_date: '2026-12-01', notes: 'with food' };

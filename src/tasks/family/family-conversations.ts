@@ -39,14 +39,14 @@ export class FamilyConversations {
     return this.fromFamily(actor, text);
   }
 
-  async pendingQuestion(actor: Actor): Promise<string | null> {
+  async pendingQuestion(actor: Actor): Promise<ActionReply | null> {
     if (actor.account.role !== 'elder' || !actor.account.elderId || actor.chat.chatType === 'group') return null;
     return this.deps.onboarding.pendingQuestion(actor.account.elderId);
   }
 
   private async fromElder(actor: Actor, elderId: string, text: string): Promise<ActionReply[] | null> {
     // The elder was read at the start of this turn: only one in the middle of onboarding has an answer to give.
-    const onboardingAnswer = actor.elder?.onboardingStep === null ? null : await this.deps.onboarding.answer(elderId, text);
+    const onboardingAnswer = actor.elder?.onboardingStep === null ? null : await this.deps.onboarding.answer(elderId, text, actor.chat.chatId);
     const onboarding = onboardingAnswer ?? (await this.deps.onboarding.startOnFirstGreeting(elderId, actor.account.id, actor.chat.channel, text));
     if (onboarding) return onboarding;
     if (INVITE_PHRASE.test(text)) return inviteReplies(this.deps, actor, text);

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { DateTime, IANAZone } from 'luxon';
 import { Elder } from '../elders/elder.entity.ts';
 import { MessageLog } from '../../messaging/message-log.entity.ts';
+import { Task } from '../task.entity.ts';
 import { ElderDirectory, type SenderIdentity } from '../elders/elder-directory.ts';
 import type { ChannelName } from '../elders/channel-account.entity.ts';
 import type { ActionReply, Actor, ButtonAction } from '../button-actions.ts';
@@ -89,8 +90,11 @@ export class Onboarding {
     return [{ text: `${ASSISTANT_INTRO}\n\n${ASK_NAME}` }];
   }
 
-  /** The elder's answer to the current question, or null when they are not being onboarded. */
-  async answer(elderId: string, text: string): Promise<ActionReply[] | null> {
+  /**
+   * The elder's answer to the current question, or null when they are not being onboarded or the message is
+   * not an answer to it. `chatId` is her chat, where a yes may answer a later read-back instead.
+   */
+  async answer(elderId: string, text: string, chatId?: string): Promise<ActionReply[] | null> {
     const em = this.orm.em.fork();
     const elder = await em.findOne(Elder, { id: elderId });
     if (!elder || !elder.onboardingStep) return null;
@@ -101,6 +105,7 @@ export class Onboarding {
     // She asked for something instead of answering (or answered the assistant's own question): the assistant
     // answers that, and the onboarding question waits (the router asks it again once she has her answer).
     if (this.notAnAnswer(elder, elder.onboardingStep, text)) return null;
+    if (elder.onboardingStep === 'confirm_timezone' && chatId && (YES.test(text.trim()) || NO.test(text.trim())) && (await this.readBackAskedSince(elder.id, chatId))) return null;
     switch (elder.onboardingStep) {
       case 'name': {
         const name = parseElderName(text);
@@ -121,21 +126,39 @@ export class Onboarding {
 
   /**
    * The question an elder in the middle of onboarding still has to answer, to ask again after the assistant
-   * answered something else; null when she is not being onboarded.
+   * answered something else (the timezone read-back again, with its buttons); null when she is not being onboarded.
    */
-  async pendingQuestion(elderId: string): Promise<string | null> {
-    const elder = await this.orm.em.fork().findOne(Elder, { id: elderId }, { fields: ['onboardingStep'] });
+  async pendingQuestion(elderId: string): Promise<ActionReply | null> {
+    const elder = await this.orm.em.fork().findOne(Elder, { id: elderId }, { fields: ['onboardingStep', 'proposedTimezone', 'locale'] });
     switch (elder?.onboardingStep ?? null) {
       case 'name':
-        return 'Before I forget: what should I call you?';
-      case 'city':
+        return { text: 'Before I forget: what should I call you?' };
       case 'confirm_timezone':
-        return 'So that I get your times right: which town or city do you live in? (Or say "skip".)';
+        if (elder?.proposedTimezone && IANAZone.isValidZone(elder.proposedTimezone)) return this.readBack(elder.proposedTimezone, elder.locale);
+        return { text: 'So that I get your times right: which town or city do you live in? (Or say "skip".)' };
+      case 'city':
+        return { text: 'So that I get your times right: which town or city do you live in? (Or say "skip".)' };
       case 'region':
-        return `So that I get your times right: ${ASK_REGION.charAt(0).toLowerCase()}${ASK_REGION.slice(1)} (Or say "skip".)`;
+        return { text: `So that I get your times right: ${ASK_REGION.charAt(0).toLowerCase()}${ASK_REGION.slice(1)} (Or say "skip".)` };
       case null:
         return null;
     }
+  }
+
+  /**
+   * True when, since the timezone was read back, the assistant asked her for a yes of its own (a task's
+   * read-back) that is still waiting: her yes or no answers that, the latest question, and the timezone's waits.
+   * The latest message to her chat with buttons tells which was asked last.
+   */
+  private async readBackAskedSince(elderId: string, chatId: string): Promise<boolean> {
+    const em = this.orm.em.fork();
+    const [lastAsked] = await em.find(
+      MessageLog,
+      { elderId, chatId, direction: 'out', buttons: { $ne: null } },
+      { orderBy: { createdAt: 'desc' }, limit: 1, fields: ['buttons'] },
+    );
+    if (!lastAsked?.buttons || lastAsked.buttons.flat().some((b) => b.data.startsWith('onb:'))) return false;
+    return (await em.count(Task, { elderId, status: 'pending_confirmation', finishedAt: null })) > 0;
   }
 
   /**

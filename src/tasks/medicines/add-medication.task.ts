@@ -41,7 +41,9 @@ export const addMedicationTask: TaskHandler<AddMedicationArgs> = {
   groupCommit: true,
   readBack: (args) => {
     const notes = args.notes ? ` (${args.notes.replace(/[.\s]+$/, '')})` : '';
-    return `${doseName({ medicine: args.medicine, dose: args.dose ?? null })} ${sayTimetable(args)}${notes}. Shall I add it?`;
+    const said = `${doseName({ medicine: args.medicine, dose: args.dose ?? null })} ${sayTimetable(args)}${notes}. Shall I add it?`;
+    // A sentence starts with a capital, however she wrote the name ("heart pill" → "Heart pill every day…").
+    return said.charAt(0).toUpperCase() + said.slice(1);
   },
   async execute(args, { em, task, elder, clock }) {
     if (args.start_date && args.end_date && args.end_date < args.start_date) {
