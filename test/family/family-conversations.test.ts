@@ -2,14 +2,14 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { FakeClock } from '../../src/lib/clock.ts';
 import type { App } from '../../src/app.ts';
-import type { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
+import { ChannelAccount } from '../../src/tasks/elders/channel-account.entity.ts';
 import { CaregiverLink } from '../../src/tasks/family/caregiver-link.entity.ts';
 import { Alert } from '../../src/tasks/family/alert.entity.ts';
 import { Elder } from '../../src/tasks/elders/elder.entity.ts';
 import { MedicationSchedule } from '../../src/tasks/medicines/medication-schedule.entity.ts';
 import { MODES, startTestApp, testStorage, type TestStorage } from '../support/test-app.ts';
 import { FakeChannel } from '../support/fake-channel.ts';
-import { aFamilyCircle, aFamilyMember, aMedicationSchedule, anActivity, anElder, anOpenAlert, outboxTo } from '../support/factories.ts';
+import { aConfirmedTask, aFamilyCircle, aFamilyMember, aMedicationSchedule, anActivity, anElder, anOpenAlert, outboxTo } from '../support/factories.ts';
 import { FamilyChat, type Person } from './family-chat.ts';
 
 describe.each(MODES)('family conversations through the router (%s)', (mode) => {
@@ -150,6 +150,42 @@ describe.each(MODES)('family conversations through the router (%s)', (mode) => {
     await chat.say(as(sarah.account, 'Sarah'), 'On my way!');
     expect((await textsTo(sarah.account.chatId)).at(-1)).toBe("Thank you, Sarah. I've told Margaret and the family that you're on it.");
     expect(await app.orm.em.fork().findOneOrFail(Alert, { id: alert.id })).toMatchObject({ status: 'acknowledged', acknowledgedByAccountId: sarah.account.id });
+  });
+
+  it('makes a son who pressed Start before typing his code her family, not a second elder', async () => {
+    const margaret = await anElder(app.orm);
+    await aMedicationSchedule(app.orm, margaret.elder);
+    const tom: Person = { userId: `tom-${randomUUID()}`, displayName: 'Tom' };
+    // Telegram has everyone press Start first: he is taken for a new elder and asked his name.
+    await chat.say(tom, '/start');
+    expect((await textsTo(`chat-${tom.userId}`)).at(-1)).toMatch(/First, what's your name\?$/);
+    const registered = await app.orm.em.fork().findOneOrFail(ChannelAccount, { externalUserId: tom.userId });
+    expect(registered).toMatchObject({ role: 'elder', elderId: expect.any(String) });
+
+    await chat.say(as(margaret.account, 'Margaret'), 'add my son');
+    const code = /FAMILY-[2-9A-Z-]{11}/.exec((await textsTo(margaret.account.chatId)).join('\n'))![0];
+    await chat.say(tom, `/join ${code}`);
+    expect((await textsTo(`chat-${tom.userId}`)).at(-1)).toMatch(/^Welcome! You're now in Margaret's family circle as family/);
+    const em = app.orm.em.fork();
+    expect(await em.findOneOrFail(ChannelAccount, { externalUserId: tom.userId })).toMatchObject({ role: 'family', elderId: null });
+    expect(await em.count(Elder, { id: registered.elderId! })).toBe(0);
+    expect(await em.count(CaregiverLink, { elderId: margaret.elder.id, accountId: registered.id, removedAt: null })).toBe(1);
+    // He asks about his mother and is answered from her records, not asked his name again.
+    await chat.say(tom, 'Did Mum take her pills today?');
+    expect((await textsTo(`chat-${tom.userId}`)).at(-1)).toMatch(/Metformin/);
+  });
+
+  it('keeps an elder who has used the assistant an elder when she joins someone else\'s family', async () => {
+    const margaret = await anElder(app.orm);
+    const george = await anElder(app.orm, { name: 'George' });
+    await aMedicationSchedule(app.orm, george.elder);
+    // He has asked the assistant for something: a task of his own.
+    await aConfirmedTask(app, george, 'log_dose', { status: 'taken' });
+    await chat.say(as(margaret.account, 'Margaret'), 'add my husband');
+    const code = /FAMILY-[2-9A-Z-]{11}/.exec((await textsTo(margaret.account.chatId)).join('\n'))![0];
+    await chat.say(as(george.account, 'George'), `/join ${code}`);
+    expect(await app.orm.em.fork().findOneOrFail(ChannelAccount, { id: george.account.id })).toMatchObject({ role: 'elder', elderId: george.elder.id });
+    expect(await app.orm.em.fork().count(Elder, { id: george.elder.id })).toBe(1);
   });
 
   it('gives the elder a caregiver code when she asks to add her carer, and the family none', async () => {

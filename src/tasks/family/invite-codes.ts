@@ -7,6 +7,8 @@ import { InviteCode } from './invite-code.entity.ts';
 import { CaregiverLink, type LINK_ROLES } from './caregiver-link.entity.ts';
 import { FamilyCircle } from './family-circle.entity.ts';
 import { ElderChoice } from './elder-choice.entity.ts';
+import { Task } from '../task.entity.ts';
+import { MessageLog } from '../../messaging/message-log.entity.ts';
 import { CAN_MANAGE, requireLink } from './access.ts';
 import { accountScope, chatScope, elderScope, isRateLimited, recordWrongAttempt, type AttemptScope, type InviteAttemptLimits } from './invite-attempts.ts';
 
@@ -144,6 +146,20 @@ export async function redeemInviteCode(orm: MikroORM, r: Redemption, settings: I
   }
 }
 
+/**
+ * True when an elder record holds nothing of its own: no task ever asked for (every reminder, medicine,
+ * booking, activity and alert comes from one), nobody linked, no family group, no invite code made.
+ */
+async function isUnusedElder(tx: EntityManager, elderId: string): Promise<boolean> {
+  // One after another: the transaction has one connection.
+  return (
+    (await tx.count(Task, { elderId })) === 0 &&
+    (await tx.count(CaregiverLink, { elderId })) === 0 &&
+    (await tx.count(FamilyCircle, { elderId })) === 0 &&
+    (await tx.count(InviteCode, { elderId })) === 0
+  );
+}
+
 async function redeemIn(tx: EntityManager, invite: InviteCode, r: Redemption): Promise<RedemptionResult> {
   const elder = await tx.findOneOrFail(Elder, { id: invite.elderId });
   let account = await tx.findOne(ChannelAccount, { channel: r.channel, externalUserId: r.userId });
@@ -158,6 +174,18 @@ async function redeemIn(tx: EntityManager, invite: InviteCode, r: Redemption): P
     const circle = await tx.findOne(FamilyCircle, { channel: r.channel, groupChatId: r.chatId });
     if (circle && circle.elderId !== elder.id) return { kind: 'group_taken' };
     if (circle && linkedEnough) return { kind: 'already', elderName: elder.name };
+  }
+  if (account?.role === 'elder' && account.elderId && !isElder && (await isUnusedElder(tx, account.elderId))) {
+    // She pressed Start before typing her code (Telegram asks everyone to), which registered her as an elder
+    // with nothing of her own yet. The code says who she is: her account becomes the code's role, and the
+    // empty elder record goes (its few logged messages keep their text, without an elder).
+    const unused = account.elderId;
+    account.role = invite.role;
+    account.elderId = null;
+    await tx.flush();
+    await tx.nativeUpdate(MessageLog, { elderId: unused }, { elderId: null });
+    await tx.nativeDelete(ElderChoice, { elderId: unused });
+    await tx.nativeDelete(Elder, { id: unused });
   }
   if (!account) {
     account = tx.create(ChannelAccount, {
