@@ -6,7 +6,7 @@ import type { Assistant, Reply } from '../agent/assistant.ts';
 import { recentConversation } from '../agent/conversation-history.ts';
 import type { ElderDirectory } from '../tasks/elders/elder-directory.ts';
 import { MessageLog } from '../messaging/message-log.entity.ts';
-import { outboundRow, type DeliveryQueue } from '../messaging/outbox.ts';
+import { nextMessageTime, outboundRow, type DeliveryQueue } from '../messaging/outbox.ts';
 import type { Logger } from '../lib/logger.ts';
 import { screenMessage } from '../agent/safety/screen.ts';
 import type { ActionReply, Actor, ButtonActionRegistry, ChatCommandRegistry } from '../tasks/button-actions.ts';
@@ -179,10 +179,9 @@ export class MessageRouter {
     // The replies in one INSERT (no unit of work: nothing else commits with them), then handed to delivery in the
     // reply lane: the person just wrote, so they are not held to the bulk rate.
     // A millisecond apart, so that the replies read back (and are delivered) in the order they were said.
-    const createdAt = Date.now();
-    const rows = replies.map((r, i) => ({
+    const rows = replies.map((r) => ({
       ...outboundRow({ channel: chat.channel, chatId: chat.chatId, elderId, text: r.text, ...(r.buttons ? { buttons: r.buttons } : {}), lane: 'reply' }),
-      createdAt: new Date(createdAt + i),
+      createdAt: nextMessageTime(),
     }));
     await this.orm.em.fork().insertMany(MessageLog, rows);
     await this.delivery.enqueueDeliveries(rows);

@@ -55,21 +55,32 @@ export function outboundRow(draft: OutboundDraft) {
   };
 }
 
+let lastMessageTime = 0;
+
+/**
+ * The creation time of an outbound message: the wall clock, but always at least a millisecond after the last
+ * one this process wrote. Delivery keeps a chat's messages in creation order, so two written in the same
+ * millisecond by different writers (a reminder from a sweep, then a reply from the router) must not tie:
+ * a tie fell to their random ids, and the reply could overtake the reminder written before it.
+ */
+export function nextMessageTime(): Date {
+  lastMessageTime = Math.max(Date.now(), lastMessageTime + 1);
+  return new Date(lastMessageTime);
+}
+
 /**
  * Writes outbound messages in the caller's unit of work (so they commit with the change that caused them)
  * and collects them, to be handed to the delivery queue once that commit has happened.
  */
 export class OutboxBatch {
   readonly staged: MessageLog[] = [];
-  private lastCreatedAt = 0;
 
   /**
    * Adds an outbound message to the caller's entity manager; it is written at the next flush or commit. Messages
    * staged one after another get creation times at least a millisecond apart, so they are delivered in that order.
    */
   stage(em: EntityManager, draft: OutboundDraft): MessageLog {
-    this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
-    const row = em.create(MessageLog, { ...outboundRow(draft), createdAt: new Date(this.lastCreatedAt) });
+    const row = em.create(MessageLog, { ...outboundRow(draft), createdAt: nextMessageTime() });
     this.staged.push(row);
     return row;
   }

@@ -8,7 +8,7 @@ import { DoseEvent, DOSE_STATUSES } from './dose-event.entity.ts';
 import { nextDoseAfter, type DoseTimetable, type DueDose } from './dose-schedule.ts';
 import { elderChats, familyChatsOf, type DoseRecipient } from './dose-recipients.ts';
 import { doseButtons, doseName, doseText, sayDoseTime } from './dose-messages.ts';
-import { OutboxBatch, type DeliveryQueue, type OutboundRef } from '../../messaging/outbox.ts';
+import { OutboxBatch, nextMessageTime, type DeliveryQueue, type OutboundRef } from '../../messaging/outbox.ts';
 import { tableId } from '../../db/orm.ts';
 import { MessageLog } from '../../messaging/message-log.entity.ts';
 import { ChannelAccount } from '../elders/channel-account.entity.ts';
@@ -223,7 +223,8 @@ async function dispatchBatchPostgres(orm: MikroORM, now: Date, limit: number, op
       chat: r.account_id ? { channel: r.channel as DoseRecipient['channel'], chatId: r.chat_id as string, accountId: r.account_id as string } : null,
     }));
     const plan = planBatch(claimed, now, options);
-    const createdAt = new Date().toISOString();
+    // After every message this process wrote before (a chat's messages go out in creation order).
+    const createdAt = nextMessageTime().toISOString();
     const eventRows = plan.doses.map((d) => ({ ...d.event, dueAt: d.event.dueAt.toISOString(), nextActionAt: iso(d.event.nextActionAt) }));
     const advanceRows = plan.advances.map((a) => ({ id: a.id, nextDoseAt: iso(a.nextDoseAt) }));
     const messageRows = plan.doses.flatMap((d) =>
