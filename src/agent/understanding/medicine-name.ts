@@ -104,9 +104,14 @@ const NUMBERED_THINGS =
 const NAME_WITH_STRENGTH =
   /\b([A-Z][a-zA-Z-]{2,}(?:\s+(?:[A-Z][a-z]+|[A-Z]{1,3}))?)\s+(\d{1,4}(?:\.\d+)?)\b(?!\s*(?:am|pm|o'clock|[:.]\d|people|persons|of us|guests|minutes?|mins|hours?|days?|weeks?|months?|years?|times|st\b|nd\b|rd\b|th\b|%|miles?|km|steps|pounds|dollars|euros|kg|lbs?|goals|points))/;
 
+/** The same, typed in any case ("thyronorm 50"). */
+const ANY_CASE_NAME_WITH_STRENGTH = new RegExp(NAME_WITH_STRENGTH.source, 'i');
+/** The first word of a name with its strength, however it was typed ("thyronorm" in "thyronorm 50"); '' when none. */
+const firstWordWithStrength = (text: string): string => ANY_CASE_NAME_WITH_STRENGTH.exec(text)?.[1]?.split(/\s+/)[0] ?? '';
+
 /** True when a capitalised name, or a drug-like word in lower case, comes with a strength ("Telma 40", "glycomet 500"): how brands are written. */
 export function namesWithStrength(text: string): boolean {
-  const typedLower = new RegExp(NAME_WITH_STRENGTH.source, 'i').exec(text)?.[1]?.split(/\s+/)[0] ?? '';
+  const typedLower = firstWordWithStrength(text);
   if (typedLower && !NUMBERED_THINGS.test(typedLower) && isDrugWord(typedLower, false)) return true;
   const brand = (NAME_WITH_STRENGTH.exec(text)?.[1] ?? '').split(/\s+/).filter(Boolean);
   if (brand.length > 1 && NUMBERED_THINGS.test(brand[0] ?? '')) brand.shift();
@@ -138,7 +143,7 @@ export function findMedicine(text: string): MedicineMatch | null {
   const ordinary = (w: string): boolean => NUMBERED_THINGS.test(w) || NOT_MEDICINE.has(w.toLowerCase()) || EVERYDAY_THINGS.has(w.toLowerCase());
   if (brandWords.length > 0 && !brandWords.some(ordinary)) return { name: brandWords.join(' '), generic: false, exact: false };
   // A brand typed in lower case with its strength ("thyronorm 50", "glycomet 500"): only when it looks like a drug name.
-  const lowerBrand = new RegExp(NAME_WITH_STRENGTH.source, 'i').exec(text)?.[1]?.split(/\s+/)[0] ?? '';
+  const lowerBrand = firstWordWithStrength(text);
   if (lowerBrand && !ordinary(lowerBrand) && isDrugWord(lowerBrand, false)) return { name: capitalise(lowerBrand), generic: false, exact: false };
   for (const m of text.matchAll(SLOT)) {
     const candidate = m[1] ?? '';

@@ -221,9 +221,8 @@ const RELATIVE = new RegExp(`\\b(?:(?:in|after|within)\\s+(?:another\\s+|the nex
 export function findRelative(lower: string): RelativeMention | null {
   const both = HOURS_AND_MINUTES.exec(lower);
   if (both) {
-    const count = (word: string): number | undefined => (/^\d/.test(word) ? Number(word) : word === 'a' || word === 'an' ? 1 : parseNumber(word.replace(/[- ]/, '-')));
-    const hours = count(both[1] ?? '');
-    const minutes = count(both[2] ?? '');
+    const hours = parseNumber(both[1] ?? '');
+    const minutes = parseNumber(both[2] ?? '');
     if (hours !== undefined && minutes !== undefined) return { minutes: hours * 60 + minutes, index: both.index, end: both.index + both[0].length };
   }
   const found = RELATIVE.exec(lower);

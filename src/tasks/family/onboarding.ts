@@ -20,12 +20,14 @@ export const ASSISTANT_INTRO =
 
 const ASK_NAME = "First, what's your name?";
 const ASK_REGION = 'Which country or region do you live in?';
+const ASK_TOWN_AGAIN = 'So that I get your times right: which town or city do you live in? (Or say "skip".)';
 // How sure the intent classifier must be that an answer to an onboarding question is a request instead.
 const REQUEST_SCORE = 0.5;
 const GREETING = /^(?:hi|hiya|hello|hey|hallo|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|howdy|greetings)\b[\s\p{L},.!?']{0,40}$/iu;
 const SKIP = /^(?:skip|later|not now|no thanks|never ?mind)[.!]*$/i;
 const YES = /^(?:y|yes|yeah|yep|yup|correct|right|that's right|thats right|it is|yes please|ok|okay)[.!]*$/i;
 const NO = /^(?:n|no|nope|wrong|not right|it isn't|it is not|no it isn't)[.!]*$/i;
+const isYesOrNo = (text: string): boolean => YES.test(text.trim()) || NO.test(text.trim());
 // Words that are never part of a name: a sentence typed instead of a name is not taken as one.
 const NOT_NAME_WORDS = new Set(
   'hi hello hey yes no ok okay thanks thank you help start what why who how when where on it in at to the a an is are was my me i and or not do did can please remind book take took pills going fine well good'.split(' '),
@@ -105,7 +107,7 @@ export class Onboarding {
     // She asked for something instead of answering (or answered the assistant's own question): the assistant
     // answers that, and the onboarding question waits (the router asks it again once she has her answer).
     if (this.notAnAnswer(elder, elder.onboardingStep, text)) return null;
-    if (elder.onboardingStep === 'confirm_timezone' && chatId && (YES.test(text.trim()) || NO.test(text.trim())) && (await this.readBackAskedSince(elder.id, chatId))) return null;
+    if (elder.onboardingStep === 'confirm_timezone' && chatId && isYesOrNo(text) && (await this.readBackAskedSince(elder.id, chatId))) return null;
     switch (elder.onboardingStep) {
       case 'name': {
         const name = parseElderName(text);
@@ -135,9 +137,9 @@ export class Onboarding {
         return { text: 'Before I forget: what should I call you?' };
       case 'confirm_timezone':
         if (elder?.proposedTimezone && IANAZone.isValidZone(elder.proposedTimezone)) return this.readBack(elder.proposedTimezone, elder.locale);
-        return { text: 'So that I get your times right: which town or city do you live in? (Or say "skip".)' };
+        return { text: ASK_TOWN_AGAIN };
       case 'city':
-        return { text: 'So that I get your times right: which town or city do you live in? (Or say "skip".)' };
+        return { text: ASK_TOWN_AGAIN };
       case 'region':
         return { text: `So that I get your times right: ${ASK_REGION.charAt(0).toLowerCase()}${ASK_REGION.slice(1)} (Or say "skip".)` };
       case null:
@@ -169,7 +171,7 @@ export class Onboarding {
    */
   private notAnAnswer(elder: Elder, step: NonNullable<Elder['onboardingStep']>, text: string): boolean {
     const t = text.trim();
-    if (YES.test(t) || NO.test(t)) return step !== 'confirm_timezone';
+    if (isYesOrNo(t)) return step !== 'confirm_timezone';
     if (step !== 'name' && (timezoneForTown(townName(t)) !== null || townName(t) !== t)) return false;
     if (step === 'name' && parseElderName(t) !== null && t.split(/\s+/).length <= 3) return false;
     // Thanks, a greeting or "lovely" while her town is asked answer the assistant, not the question.
